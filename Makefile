@@ -1,0 +1,54 @@
+# proxysim: the two commands of README.md.
+#   make report   install missing Debian packages, build (Release), run the main job
+#   make test     same set-up, then the whole ctest suite, then the unit tests under ASan+UBSan
+#                 and the replication runner under TSan, each in its own build directory.
+BUILD      ?= build
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_ARGS ?=
+PKGS_PC    := gsl yaml-0.1 cairo cmocka
+DEB_PKGS   := libgsl-dev libyaml-dev libcairo2-dev cmake libcmocka-dev pkg-config fonts-dejavu-core
+
+.PHONY: all deps build report test test-asan test-tsan bench clean
+
+all: build
+
+# apt-get only when something is really missing, so a prepared machine is not touched.
+deps:
+	@missing=0; \
+	command -v cmake >/dev/null 2>&1 || missing=1; \
+	command -v pkg-config >/dev/null 2>&1 || missing=1; \
+	if [ $$missing = 0 ]; then for p in $(PKGS_PC); do pkg-config --exists $$p || missing=1; done; fi; \
+	if [ $$missing = 1 ]; then \
+	  echo "make: installing Debian packages: $(DEB_PKGS)"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_PKGS) >/dev/null || exit 1; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+report: build
+	./$(BUILD)/proxysim report --out out/report
+
+test: CMAKE_ARGS += -DSIM_WERROR=ON
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) test-asan test-tsan
+
+test-asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIM_WERROR=ON -DSIM_ASAN=ON -DSIM_UBSAN=ON >/dev/null
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
+
+test-tsan: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIM_WERROR=ON -DSIM_TSAN=ON >/dev/null
+	cmake --build build-tsan -j $(JOBS) --target test_replicate
+	cd build-tsan && ctest --output-on-failure -R '^replicate$$'
+
+bench: build
+	bench/run.sh $(BUILD)/proxysim
+
+clean:
+	rm -rf $(BUILD) build-asan build-tsan

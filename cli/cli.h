@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * cli.h - the subcommands.  Each takes its own argv (argv[0] is the
+ * subcommand name) and returns the process exit status: 0 success, 1 a check
+ * failed, 2 bad input.  Nothing below main() calls exit().
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+int cli_validate(int argc, char **argv);
+int cli_bench(int argc, char **argv);
+
+#endif

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+#include "models/qmodel.h"
+int qmodel__placeholder;
