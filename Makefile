@@ -30,7 +30,7 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 report: build
-	./$(BUILD)/proxysim report --out out/report
+	./$(BUILD)/proxysim validate --out out/validate
 
 test: CMAKE_ARGS += -DSIM_WERROR=ON
 test: build
