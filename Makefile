@@ -5,8 +5,8 @@
 BUILD      ?= build
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
-PKGS_PC    := gsl yaml-0.1 cairo cmocka
-DEB_PKGS   := libgsl-dev libyaml-dev libcairo2-dev cmake libcmocka-dev pkg-config fonts-dejavu-core
+PKGS_PC    := gsl yaml-0.1 cairo cmocka zlib
+DEB_PKGS   := libgsl-dev libyaml-dev libcairo2-dev cmake libcmocka-dev pkg-config fonts-dejavu-core zlib1g-dev
 
 .PHONY: all deps build report test test-asan test-tsan bench clean
 

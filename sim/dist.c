@@ -4,7 +4,9 @@
 #include "sim/check.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <string.h>
@@ -39,7 +41,7 @@ double sim_dist_sample(const struct sim_dist *d, const gsl_rng *r)
     case SIM_DIST_DETERMINISTIC:
         return d->a;
     case SIM_DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->a);
+        return sim_exp(r, d->a);
     case SIM_DIST_UNIFORM:
         return gsl_ran_flat(r, d->a, d->b);
     case SIM_DIST_NORMAL:
@@ -70,7 +72,7 @@ double sim_dist_sample(const struct sim_dist *d, const gsl_rng *r)
         return d->b * pow(1.0 - u * (1.0 - ratio), -1.0 / d->a);
     }
     case SIM_DIST_HYPEREXP:
-        return gsl_ran_exponential(r, gsl_rng_uniform(r) < d->a ? d->b : d->c);
+        return sim_exp(r, gsl_rng_uniform(r) < d->a ? d->b : d->c);
     case SIM_DIST_EMPIRICAL:
         return d->samples[gsl_rng_uniform_int(r, d->n_samples)];
     case SIM_DIST_N_KINDS:
@@ -343,4 +345,97 @@ bool sim_dist_hyperexp_mean_cv(double mean, double cv, struct sim_dist *out, con
                              .b = mean / (2.0 * p1),
                              .c = mean / (2.0 * (1.0 - p1))};
     return true;
+}
+
+/* Brent on cdf(x) - p over a bracket grown from the mean: the hyperexponential has no closed
+ * quantile, and this is only called for plots and tables (hundreds of points), not per sample. */
+struct quantile_target {
+    const struct sim_dist *d;
+    double p;
+};
+
+static double quantile_residual(double x, void *params)
+{
+    const struct quantile_target *t = params;
+    return sim_dist_cdf(t->d, x) - t->p;
+}
+
+static double quantile_by_root(const struct sim_dist *d, double p)
+{
+    struct quantile_target t = {d, p};
+    double lo = 0.0, hi = sim_dist_mean(d);
+    if (!(hi > 0.0) || !isfinite(hi)) {
+        return NAN;
+    }
+    for (int i = 0; i < 200 && quantile_residual(hi, &t) < 0.0; i++) {
+        lo = hi;
+        hi *= 2.0;
+    }
+    gsl_function f = {.function = quantile_residual, .params = &t};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (s == NULL || gsl_root_fsolver_set(s, &f, lo, hi) != GSL_SUCCESS) {
+        if (s) {
+            gsl_root_fsolver_free(s);
+        }
+        return NAN;
+    }
+    double x = NAN;
+    for (int i = 0; i < 200; i++) {
+        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS) {
+            break;
+        }
+        x = gsl_root_fsolver_root(s);
+        if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s), 0.0,
+                                   1e-12) == GSL_SUCCESS) {
+            break;
+        }
+    }
+    gsl_root_fsolver_free(s);
+    return x;
+}
+
+double sim_dist_quantile(const struct sim_dist *d, double p)
+{
+    if (!(p > 0.0 && p < 1.0)) {
+        return NAN;
+    }
+    switch (d->kind) {
+    case SIM_DIST_DETERMINISTIC:
+        return d->a;
+    case SIM_DIST_EXPONENTIAL:
+        return gsl_cdf_exponential_Pinv(p, d->a);
+    case SIM_DIST_UNIFORM:
+        return gsl_cdf_flat_Pinv(p, d->a, d->b);
+    case SIM_DIST_NORMAL: {
+        double z0 = gsl_cdf_gaussian_P(-d->a, d->b);
+        return d->a + gsl_cdf_gaussian_Pinv(z0 + p * (1.0 - z0), d->b);
+    }
+    case SIM_DIST_LOGNORMAL:
+        return gsl_cdf_lognormal_Pinv(p, d->a, d->b);
+    case SIM_DIST_GAMMA:
+        return gsl_cdf_gamma_Pinv(p, d->a, d->b);
+    case SIM_DIST_WEIBULL:
+        return gsl_cdf_weibull_Pinv(p, d->a, d->b);
+    case SIM_DIST_PARETO: {
+        double ratio = isfinite(d->c) ? pow(d->b / d->c, d->a) : 0.0;
+        return d->b * pow(1.0 - p * (1.0 - ratio), -1.0 / d->a);
+    }
+    case SIM_DIST_HYPEREXP:
+        return quantile_by_root(d, p);
+    case SIM_DIST_EMPIRICAL: {
+        if (d->n_samples == 0) {
+            return NAN;
+        }
+        /* Type 7 (linear interpolation between order statistics), as R's default. */
+        double h = (double)(d->n_samples - 1) * p;
+        size_t i = (size_t)h;
+        if (i + 1 >= d->n_samples) {
+            return d->samples[d->n_samples - 1];
+        }
+        return d->samples[i] + (h - (double)i) * (d->samples[i + 1] - d->samples[i]);
+    }
+    case SIM_DIST_N_KINDS:
+        break;
+    }
+    return NAN;
 }

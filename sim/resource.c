@@ -78,11 +78,18 @@ static void serve_waiters(struct sim_resource *r)
 void sim_resource_release(struct sim_resource *r)
 {
     SIM_REQUIRE(r->in_use > 0);
-    r->in_use--;
-    if (r->waiters.n > 0 && r->in_use < r->capacity) {
-        serve_waiters(r);
+    if (r->waiters.n > 0 && r->in_use <= r->capacity) {
+        /* Hand-over: the unit goes straight to the head waiter, so the number
+         * of units in use does not change, not even for an instant. */
+        struct sim_waiter *w = sim_waitq_pop(&r->waiters);
+        record_grant(r, sim_now(r->s) - w->since_s);
+        sim_wake_fn *fn = w->fn;
+        void *who = w->who;
+        sim_waitq_done(&r->waiters, w);
+        fn(r->s, who, NULL, true);
         return;
     }
+    r->in_use--;
     sim_level_set(&r->busy, sim_now(r->s), (double)r->in_use);
 }
 

@@ -20,7 +20,7 @@ unsigned long sim_seed_derive(uint64_t master_seed, uint64_t rep, uint64_t strea
     return folded ? folded : 0x5eed5eedu;
 }
 
-const gsl_rng_type *sim_rng_type(void) { return gsl_rng_mt19937; }
+const gsl_rng_type *sim_rng_type(void) { return gsl_rng_taus2; }
 
 gsl_rng *sim_rng_create(uint64_t master_seed, uint64_t rep, uint64_t stream)
 {

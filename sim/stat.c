@@ -14,9 +14,21 @@
 void sim_tally_init(struct sim_tally *t)
 {
     t->n = 0;
-    t->mean = t->m2 = 0.0;
+    t->shift = t->s1 = t->s2 = 0.0;
     t->min = INFINITY;
     t->max = -INFINITY;
+}
+
+double sim_tally_mean(const struct sim_tally *t)
+{
+    return t->n ? t->shift + t->s1 / (double)t->n : NAN;
+}
+
+/* Sum of squared deviations from the mean. */
+static double tally_m2(const struct sim_tally *t)
+{
+    double m2 = t->s2 - t->s1 * t->s1 / (double)t->n;
+    return m2 > 0.0 ? m2 : 0.0;
 }
 
 void sim_tally_merge(struct sim_tally *dst, const struct sim_tally *src)
@@ -24,18 +36,27 @@ void sim_tally_merge(struct sim_tally *dst, const struct sim_tally *src)
     if (src->n == 0) {
         return;
     }
+    if (dst->n == 0) {
+        *dst = *src;
+        return;
+    }
+    /* Combine means and squared deviations (Chan et al.), then re-express the
+     * result as sums shifted by dst's shift. */
     double na = (double)dst->n, nb = (double)src->n, n = na + nb;
-    double d = src->mean - dst->mean;
-    dst->mean += d * nb / n;
-    dst->m2 += src->m2 + d * d * na * nb / n;
+    double ma = sim_tally_mean(dst), mb = sim_tally_mean(src);
+    double m2 = tally_m2(dst) + tally_m2(src) + (mb - ma) * (mb - ma) * na * nb / n;
+    double mean = ma + (mb - ma) * nb / n;
+    double d = mean - dst->shift;
     dst->n += src->n;
+    dst->s1 = d * n;
+    dst->s2 = m2 + d * d * n;
     dst->min = GSL_MIN(dst->min, src->min);
     dst->max = GSL_MAX(dst->max, src->max);
 }
 
 double sim_tally_var(const struct sim_tally *t)
 {
-    return t->n < 2 ? NAN : t->m2 / (double)(t->n - 1);
+    return t->n < 2 ? NAN : tally_m2(t) / (double)(t->n - 1);
 }
 
 /* ---- time series ---- */
@@ -128,17 +149,7 @@ static void level_advance(struct sim_level *l, double t_s)
     l->last_t_s = t_s;
 }
 
-void sim_level_set(struct sim_level *l, double t_s, double value)
-{
-    level_advance(l, t_s);
-    l->value = value;
-    if (value < l->min) {
-        l->min = value;
-    }
-    if (value > l->max) {
-        l->max = value;
-    }
-}
+void sim_level__advance_tracked(struct sim_level *l, double t_s) { level_advance(l, t_s); }
 
 void sim_level_reset(struct sim_level *l, double t_s)
 {

@@ -3,7 +3,7 @@
  * stat.h - what a replication measures, and how replications are combined.
  *
  * sim_tally      observations (a wait, a latency): count, mean, variance, min,
- *                max, by Welford's update, mergeable (Chan et al.).  Not
+ *                max, from shifted sums, mergeable.  Not
  *                gsl_rstat: its add also runs the P^2 median estimator, which
  *                would cost more than the engine's whole event; quantiles
  *                come from sim_loghist instead.
@@ -36,16 +36,24 @@
 
 struct sim_tally {
     uint64_t n;
-    double mean, m2, min, max;
+    double shift;  /* the first observation: sums are of (x - shift) */
+    double s1, s2; /* sum of (x - shift) and of its square */
+    double min, max;
 };
 
 void sim_tally_init(struct sim_tally *t);
+/* Shifted sums rather than Welford's update: no division on the hot path (it
+ * was the largest single cost of an M/M/1 event), and shifting by the first
+ * observation keeps the variance free of catastrophic cancellation as long
+ * as the data are not wildly non-stationary (Chan, Golub, LeVeque 1983). */
 static inline void sim_tally_add(struct sim_tally *t, double x)
 {
-    t->n++;
-    double d = x - t->mean;
-    t->mean += d / (double)t->n;
-    t->m2 += d * (x - t->mean);
+    if (t->n++ == 0) {
+        t->shift = x;
+    }
+    double d = x - t->shift;
+    t->s1 += d;
+    t->s2 += d * d;
     if (x < t->min) {
         t->min = x;
     }
@@ -54,6 +62,7 @@ static inline void sim_tally_add(struct sim_tally *t, double x)
     }
 }
 void sim_tally_merge(struct sim_tally *dst, const struct sim_tally *src);
+double sim_tally_mean(const struct sim_tally *t); /* NAN when n == 0 */
 double sim_tally_var(const struct sim_tally *t); /* sample variance, NAN when n < 2 */
 
 struct sim_tseries {
@@ -84,7 +93,25 @@ void sim_level_track_levels(struct sim_level *l, unsigned k);
 /* Accumulates window averages into ts (not owned); ts->v[i] becomes the
  * integral over window i, so divide by dt (sim_level_series_mean does). */
 void sim_level_track_series(struct sim_level *l, struct sim_tseries *ts);
-void sim_level_set(struct sim_level *l, double t_s, double value);
+void sim_level__advance_tracked(struct sim_level *l, double t_s);
+/* The level changes to value at t_s (t_s never decreases).  Inline: models
+ * call it several times per event, and the untracked case is a few flops. */
+static inline void sim_level_set(struct sim_level *l, double t_s, double value)
+{
+    if (l->time_at || l->series) {
+        sim_level__advance_tracked(l, t_s);
+    } else {
+        l->area += l->value * (t_s - l->last_t_s);
+        l->last_t_s = t_s;
+    }
+    l->value = value;
+    if (value < l->min) {
+        l->min = value;
+    }
+    if (value > l->max) {
+        l->max = value;
+    }
+}
 static inline void sim_level_add(struct sim_level *l, double t_s, double delta)
 {
     sim_level_set(l, t_s, l->value + delta);
