@@ -1,3 +1,0 @@
-/* SPDX-License-Identifier: MIT */
-/* placeholder until the chart library lands */
-int plots__placeholder;
