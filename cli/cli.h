@@ -9,5 +9,6 @@
 
 int cli_validate(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_fit(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ struct command {
 static const struct command commands[] = {
     {"validate", cli_validate, "run built-in queueing models against queueing theory"},
     {"bench", cli_bench, "engine benchmarks (mm1, hold)"},
+    {"fit", cli_fit, "fit distributions to samples, or a rate schedule to arrival times"},
 };
 
 static void usage(FILE *f)
