@@ -6,20 +6,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARITY 4 /* 4-ary: half the depth of a binary heap, children share a cache line pair */
+#define ARITY 4 /* 4-ary: half the depth of a binary heap, and 4 x 16 bytes = one cache line */
+#define HEAP_OFFSET 3
 #define NO_SLOT UINT32_MAX
-#define SEQ_MASK ((UINT64_C(1) << 56) - 1)
+#define SLOT_BITS 24
+#define SEQ_BITS 36
+#define SLOT_MASK ((UINT64_C(1) << SLOT_BITS) - 1)
+#define SEQ_LIMIT (UINT64_C(1) << SEQ_BITS)
 
 static inline bool entry_less(const struct evq_entry *a, const struct evq_entry *b)
 {
-    return a->t_s < b->t_s || (a->t_s == b->t_s && a->key < b->key);
+    return a->t_s < b->t_s || (a->t_s == b->t_s && a->word < b->word);
+}
+
+static inline uint32_t entry_slot(const struct evq_entry *e) { return (uint32_t)(e->word & SLOT_MASK); }
+
+static inline uint64_t make_word(uint64_t prio, uint64_t seq, uint32_t slot)
+{
+    return prio << (SEQ_BITS + SLOT_BITS) | seq << SLOT_BITS | slot;
+}
+
+/* A heap array whose element HEAP_OFFSET + 1 starts a cache line. */
+static struct evq_entry *heap_alloc(size_t cap, struct evq_entry **mem)
+{
+    size_t bytes = (cap + HEAP_OFFSET) * sizeof(struct evq_entry);
+    bytes = (bytes + 63) / 64 * 64;
+    *mem = aligned_alloc(64, bytes);
+    if (*mem == NULL) {
+        *mem = sim_xmalloc(SIZE_MAX); /* aborts with the out-of-memory message */
+    }
+    return *mem + HEAP_OFFSET;
 }
 
 void evq_init(struct evq *q)
 {
     memset(q, 0, sizeof *q);
     q->cap = 64;
-    q->heap = sim_xmalloc(q->cap * sizeof *q->heap);
+    q->heap = heap_alloc(q->cap, &q->mem);
     q->cap_slots = 64;
     q->pos = sim_xmalloc(q->cap_slots * sizeof *q->pos);
     q->rec = sim_xmalloc(q->cap_slots * sizeof *q->rec);
@@ -28,7 +51,7 @@ void evq_init(struct evq *q)
 
 void evq_fini(struct evq *q)
 {
-    free(q->heap);
+    free(q->mem);
     free(q->pos);
     free(q->rec);
     memset(q, 0, sizeof *q);
@@ -37,7 +60,7 @@ void evq_fini(struct evq *q)
 void evq_reset(struct evq *q)
 {
     for (size_t i = 0; i < q->n; i++) {
-        uint32_t slot = q->heap[i].slot;
+        uint32_t slot = entry_slot(&q->heap[i]);
         q->rec[slot].gen++;
         q->rec[slot].next_free = q->free_head;
         q->free_head = slot;
@@ -47,7 +70,7 @@ void evq_reset(struct evq *q)
 
 size_t evq_footprint_bytes(const struct evq *q)
 {
-    return sizeof *q + q->cap * sizeof *q->heap +
+    return sizeof *q + (q->cap + HEAP_OFFSET) * sizeof *q->heap +
            q->cap_slots * (sizeof *q->pos + sizeof *q->rec);
 }
 
@@ -59,7 +82,7 @@ static uint32_t slot_alloc(struct evq *q)
         return slot;
     }
     if (q->n_slots == q->cap_slots) {
-        SIM_REQUIRE(q->cap_slots < UINT32_MAX / 2);
+        SIM_REQUIRE(q->cap_slots < SIM_EVQ_PENDING_MAX); /* more pending events than slot bits */
         q->cap_slots *= 2;
         q->pos = sim_xreallocarray(q->pos, q->cap_slots, sizeof *q->pos);
         q->rec = sim_xreallocarray(q->rec, q->cap_slots, sizeof *q->rec);
@@ -88,11 +111,11 @@ static inline void sift_up(struct evq *q, size_t i, struct evq_entry e)
             break;
         }
         h[i] = h[parent];
-        q->pos[h[i].slot] = (uint32_t)i;
+        q->pos[entry_slot(&h[i])] = (uint32_t)i;
         i = parent;
     }
     h[i] = e;
-    q->pos[e.slot] = (uint32_t)i;
+    q->pos[entry_slot(&e)] = (uint32_t)i;
 }
 
 static inline void sift_down(struct evq *q, size_t i, struct evq_entry e)
@@ -115,27 +138,59 @@ static inline void sift_down(struct evq *q, size_t i, struct evq_entry e)
             break;
         }
         h[i] = h[m];
-        q->pos[h[i].slot] = (uint32_t)i;
+        q->pos[entry_slot(&h[i])] = (uint32_t)i;
         i = m;
     }
     h[i] = e;
-    q->pos[e.slot] = (uint32_t)i;
+    q->pos[entry_slot(&e)] = (uint32_t)i;
+}
+
+static int fired_order(const void *a, const void *b)
+{
+    const struct evq_entry *x = a, *y = b;
+    return entry_less(x, y) ? -1 : entry_less(y, x) ? 1 : 0;
+}
+
+/* The sequence counter reached 2^36: renumber the pending events 0..n-1 in
+ * their firing order.  A sorted array is a valid heap, so only the positions
+ * need rebuilding.  O(n log n), once per 68 billion events. */
+static void renumber(struct evq *q)
+{
+    qsort(q->heap, q->n, sizeof *q->heap, fired_order);
+    for (size_t i = 0; i < q->n; i++) {
+        struct evq_entry *e = &q->heap[i];
+        uint64_t prio = e->word >> (SEQ_BITS + SLOT_BITS);
+        e->word = make_word(prio, i, entry_slot(e));
+        q->pos[entry_slot(e)] = (uint32_t)i;
+    }
+    q->seq = q->n;
+}
+
+static inline uint64_t next_seq(struct evq *q)
+{
+    if (q->seq == SEQ_LIMIT) {
+        renumber(q);
+    }
+    return q->seq++;
 }
 
 sim_evid evq_push(struct evq *q, double t_s, unsigned prio, sim_event_fn *fn, void *subject,
                   void *object)
 {
-    SIM_ASSERT(prio <= SIM_EVQ_PRIO_MAX);
+    SIM_REQUIRE(prio <= SIM_EVQ_PRIO_MAX);
     if (q->n == q->cap) {
+        struct evq_entry *old_mem = q->mem, *old = q->heap;
+        q->heap = heap_alloc(2 * q->cap, &q->mem);
+        memcpy(q->heap, old, q->n * sizeof *q->heap);
+        free(old_mem);
         q->cap *= 2;
-        q->heap = sim_xreallocarray(q->heap, q->cap, sizeof *q->heap);
     }
     uint32_t slot = slot_alloc(q);
     struct evq_rec *r = &q->rec[slot];
     r->fn = fn;
     r->subject = subject;
     r->object = object;
-    struct evq_entry e = {t_s, ((uint64_t)prio << 56) | (q->seq++ & SEQ_MASK), slot};
+    struct evq_entry e = {t_s, make_word(prio, next_seq(q), slot)};
     sift_up(q, q->n++, e);
     return ((uint64_t)r->gen << 32) | slot;
 }
@@ -145,7 +200,7 @@ bool evq_pop(struct evq *q, struct evq_fired *out)
     if (q->n == 0) {
         return false;
     }
-    uint32_t slot = q->heap[0].slot;
+    uint32_t slot = entry_slot(&q->heap[0]);
     out->t_s = q->heap[0].t_s;
     /* With many pending events the slot's record is far from the cache; fetch it
      * while the sift-down below runs, rather than stall on it afterwards. */
@@ -169,7 +224,7 @@ static size_t live_index(const struct evq *q, sim_evid id)
         return SIZE_MAX;
     }
     size_t i = q->pos[slot];
-    if (i >= q->n || q->heap[i].slot != slot) {
+    if (i >= q->n || entry_slot(&q->heap[i]) != slot) {
         return SIZE_MAX;
     }
     return i;
@@ -191,7 +246,7 @@ bool evq_cancel(struct evq *q, sim_evid id)
     if (i == SIZE_MAX) {
         return false;
     }
-    slot_free(q, q->heap[i].slot);
+    slot_free(q, entry_slot(&q->heap[i]));
     if (--q->n > i) {
         settle(q, i, q->heap[q->n]);
     }
@@ -204,11 +259,18 @@ bool evq_reschedule(struct evq *q, sim_evid id, double t_s)
     if (i == SIZE_MAX) {
         return false;
     }
-    struct evq_entry e = q->heap[i];
-    e.t_s = t_s;
-    e.key = (e.key & ~SEQ_MASK) | (q->seq++ & SEQ_MASK);
+    uint64_t prio = q->heap[i].word >> (SEQ_BITS + SLOT_BITS);
+    uint64_t seq = next_seq(q); /* may renumber, moving the entry */
+    i = q->pos[(uint32_t)id];
+    struct evq_entry e = {t_s, make_word(prio, seq, (uint32_t)id)};
     settle(q, i, e);
     return true;
+}
+
+void evq__set_seq(struct evq *q, uint64_t seq)
+{
+    SIM_REQUIRE(seq >= q->seq && seq <= SEQ_LIMIT);
+    q->seq = seq;
 }
 
 double evq_time(const struct evq *q, sim_evid id)

@@ -8,8 +8,11 @@
  * scheduled, so a run is a deterministic function of its seed and never of
  * heap layout or addresses.
  *
- * The heap array holds small by-value entries {time, key, slot}, 24 bytes,
- * so a sift touches as few cache lines as a bare reference heap.  What an
+ * The heap array holds 16-byte by-value entries {time, word}, where the word
+ * packs priority (4 bits), insertion sequence (36 bits) and slot (24 bits).
+ * The array is offset so that the four children of every node share one
+ * 64-byte cache line: a sift-down reads one line per level, fewer than a
+ * bare (time, sequence, data) heap of 24-byte entries.  What an
  * event does (callback and its two arguments) lives in a separate slot table
  * that is touched only when an event is scheduled, fired or cancelled.  A
  * third array maps slot -> heap position; it is what makes cancel and
@@ -21,7 +24,9 @@
  * cancelled) is recognised and cancelling it is a harmless no-op.  Handle 0
  * is never issued.
  *
- * Memory: 24 + 4 + 32 = 60 bytes per pending event at most, arrays grown by
+ * Limits: 16 priorities, 2^24 (16.7 million) pending events; the sequence
+ * counter is renumbered in order when it reaches 2^36, so it never wraps.
+ * Memory: 16 + 4 + 32 = 52 bytes per pending event at most, arrays grown by
  * doubling and never shrunk; no allocation per event in steady state.
  * Costs: schedule O(log n), pop O(log n), cancel/reschedule O(log n),
  * peek O(1).
@@ -40,12 +45,12 @@ typedef void sim_event_fn(struct sim *s, void *subject, void *object);
 
 typedef uint64_t sim_evid; /* 0 is never a valid handle */
 
-#define SIM_EVQ_PRIO_MAX 255u
+#define SIM_EVQ_PRIO_MAX 15u
+#define SIM_EVQ_PENDING_MAX (UINT32_C(1) << 24)
 
 struct evq_entry {
     double t_s;
-    uint64_t key; /* priority << 56 | insertion sequence */
-    uint32_t slot;
+    uint64_t word; /* priority << 60 | sequence << 24 | slot */
 };
 
 struct evq_rec {
@@ -57,7 +62,8 @@ struct evq_rec {
 };
 
 struct evq {
-    struct evq_entry *heap;
+    struct evq_entry *mem;  /* the allocation, 64-byte aligned */
+    struct evq_entry *heap; /* mem + 3: children 4i+1..4i+4 start on a cache line */
     size_t n, cap;
     uint32_t *pos;       /* slot -> heap index, valid while the slot is live */
     struct evq_rec *rec; /* slot -> what to do */
@@ -93,6 +99,8 @@ double evq_time(const struct evq *q, sim_evid id);
 
 static inline size_t evq_size(const struct evq *q) { return q->n; }
 static inline double evq_peek_time(const struct evq *q) { return q->heap[0].t_s; }
+/* For tests: jumps the sequence counter (to exercise its renumbering at 2^36). */
+void evq__set_seq(struct evq *q, uint64_t seq);
 /* Bytes the queue holds now (arrays at their current capacity). */
 size_t evq_footprint_bytes(const struct evq *q);
 

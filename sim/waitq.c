@@ -7,7 +7,7 @@
 
 /* Timeouts fire after anything else at the same instant (a release at exactly
  * the deadline still serves the waiter). */
-#define TIMEOUT_PRIO 200u
+#define TIMEOUT_PRIO SIM_EVQ_PRIO_MAX
 
 void sim_waitq_init(struct sim_waitq *q, struct sim *s)
 {

@@ -113,6 +113,29 @@ static void test_run_until_and_stop(void **state)
     sim_destroy(s);
 }
 
+static void test_sequence_renumbering_keeps_order(void **state)
+{
+    (void)state;
+    struct sim *s = new_sim();
+    struct log l = {.n = 0};
+    /* ties scheduled on both sides of the 2^36 renumbering stay FIFO */
+    sim_schedule(s, 1.0, 0, record, &l, (void *)1);
+    evq__set_seq(&s->q, (UINT64_C(1) << 36) - 2);
+    sim_schedule(s, 1.0, 0, record, &l, (void *)2);
+    sim_evid c = sim_schedule(s, 1.0, 0, record, &l, (void *)3);
+    sim_schedule(s, 1.0, 0, record, &l, (void *)4); /* renumbers first */
+    sim_schedule(s, 0.5, 0, record, &l, (void *)5);
+    assert_true(s->q.seq < 10);
+    assert_true(evq_time(&s->q, c) == 1.0); /* handles survive */
+    sim_run(s, INFINITY);
+    int want[] = {5, 1, 2, 3, 4};
+    assert_int_equal(l.n, 5);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(l.order[i], want[i]);
+    }
+    sim_destroy(s);
+}
+
 /* Random schedule/cancel/reschedule/pop against a brute-force list. */
 struct ref_ev {
     double t;
@@ -194,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_cancel_removes_and_stale_is_noop),
         cmocka_unit_test(test_reschedule_keeps_handle),
         cmocka_unit_test(test_run_until_and_stop),
+        cmocka_unit_test(test_sequence_renumbering_keeps_order),
         cmocka_unit_test(test_random_against_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
