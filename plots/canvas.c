@@ -229,9 +229,11 @@ void canvas__legend(struct canvas *cv, double x, double y, double w, const char 
             cairo_rectangle(cv->cr, x, cy - 0.5 * em, 1.6 * em, em);
             cairo_fill(cv->cr);
         } else {
-            canvas__rgb(cv, items[i].color, 0.2);
-            cairo_rectangle(cv->cr, x, cy - 0.45 * em, 1.8 * em, 0.9 * em);
-            cairo_fill(cv->cr);
+            if (items[i].has_band) {
+                canvas__rgb(cv, items[i].color, 0.2);
+                cairo_rectangle(cv->cr, x, cy - 0.45 * em, 1.8 * em, 0.9 * em);
+                cairo_fill(cv->cr);
+            }
             canvas__rgb(cv, items[i].color, 1.0);
             cairo_set_line_width(cv->cr, 0.17 * em);
             cairo_move_to(cv->cr, x, cy);
@@ -349,6 +351,7 @@ void canvas__frame_grid(struct canvas *cv, const struct canvas_frame *f)
 {
     cairo_t *cr = cv->cr;
     cairo_save(cr);
+    canvas__frame_clip(cv, f); /* minor decades run past a tight axis */
     cairo_set_line_width(cr, 1.0);
     if (f->x_minor_log || f->y_minor_log) {
         canvas__grey(cv, 0.96);

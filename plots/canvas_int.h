@@ -60,7 +60,8 @@ double canvas__header(struct canvas *cv, const struct chart_opts *o);
 struct canvas_legend_item {
     const char *label;
     struct palette_rgb color;
-    bool is_box; /* a filled square (areas, bars) instead of a line */
+    bool is_box;   /* a filled square (areas, bars) instead of a line */
+    bool has_band; /* a line with a CI band: the swatch shows the band too */
 };
 
 /* Width the legend needs (0 when there is nothing to show); capped at a

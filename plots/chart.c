@@ -91,6 +91,25 @@ static void set_axis(struct axis_ticks *t, enum canvas_scale *scale, const struc
     *scale = CANVAS_LINEAR;
 }
 
+/* Time and sweep axes end where the data ends: nice ticks inside the range,
+ * no empty stretch after the last window that a reader might take for
+ * missing data. */
+static void tighten(struct axis_ticks *t, const struct range *r)
+{
+    if (!(r->hi > r->lo)) {
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->v[i] >= r->lo - 1e-9 * (r->hi - r->lo) && t->v[i] <= r->hi + 1e-9 * (r->hi - r->lo)) {
+            t->v[k++] = t->v[i];
+        }
+    }
+    t->n = k;
+    t->lo = r->lo;
+    t->hi = r->hi;
+}
+
 static void draw_band(struct canvas *cv, const struct canvas_frame *f, const struct plot_series *s)
 {
     /* One polygon per run of points where the band is defined: along lo,
@@ -239,7 +258,8 @@ static void series_legend(struct canvas *cv, const struct chart_opts *o,
     struct canvas_legend_item items[PALETTE_N_SERIES * 4];
     size_t k = 0;
     for (size_t i = 0; i < n && k < sizeof(items) / sizeof(items[0]); i++) {
-        items[k++] = (struct canvas_legend_item){s[i].label, palette_series(i), false};
+        items[k++] = (struct canvas_legend_item){s[i].label, palette_series(i), false,
+                                                 s[i].lo != NULL};
     }
     bool any_label = false;
     for (size_t i = 0; i < k; i++) {
@@ -256,7 +276,7 @@ static void series_legend(struct canvas *cv, const struct chart_opts *o,
     canvas__legend(cv, x, y, *width, o->legend_title, items, k);
 }
 
-enum line_kind { LINE_PLAIN, LINE_PERCENTILES, LINE_CDF };
+enum line_kind { LINE_PLAIN, LINE_SWEEP, LINE_PERCENTILES, LINE_CDF };
 
 static const double nines_ticks[] = {0.0, 0.5, 0.9, 0.99, 0.999, 0.9999, 0.99999, 0.999999};
 
@@ -301,8 +321,9 @@ static int line_chart(const struct chart_opts *o, enum line_kind kind,
         return rc;
     }
     SIM_REQUIRE(m != NULL || n_markers == 0);
-    bool x_log = kind == LINE_CDF || (kind == LINE_PLAIN && o->x_log);
-    bool y_log = kind == LINE_PERCENTILES || (kind == LINE_PLAIN && o->y_log);
+    bool plain = kind == LINE_PLAIN || kind == LINE_SWEEP;
+    bool x_log = kind == LINE_CDF || (plain && o->x_log);
+    bool y_log = kind == LINE_PERCENTILES || (plain && o->y_log);
     struct range xr = {0}, yr = {0};
     series_ranges(s, n_series, x_log, y_log, &xr, &yr);
     if (kind == LINE_PERCENTILES) {
@@ -335,7 +356,23 @@ static int line_chart(const struct chart_opts *o, enum line_kind kind,
         yr.lo = 0.0;
         yr.hi = 1.0;
     }
-    if (kind != LINE_PERCENTILES) {
+    if (plain) {
+        if (kind == LINE_SWEEP && xr.hi > xr.lo) {
+            /* a little air so the first and last measured points are not
+             * cut in half by the frame */
+            if (x_log) {
+                double k = pow(xr.hi / xr.lo, 0.03);
+                xr.lo /= k;
+                xr.hi *= k;
+            } else {
+                double d = 0.03 * (xr.hi - xr.lo);
+                xr.lo -= d;
+                xr.hi += d;
+            }
+        }
+        set_axis(&f.xt, &f.xs, &xr, x_log, false, X_TICKS, f.xu);
+        tighten(&f.xt, &xr);
+    } else if (kind == LINE_CDF) {
         set_axis(&f.xt, &f.xs, &xr, x_log, false, X_TICKS, f.xu);
     }
     set_axis(&f.yt, &f.ys, &yr, y_log, !o->y_fit, Y_TICKS, f.yu);
@@ -373,7 +410,7 @@ int chart_timeseries(const struct chart_opts *o, const struct plot_series *serie
 int chart_sweep(const struct chart_opts *o, const struct plot_series *series, size_t n_series,
                 const char *path, struct sim_err *err)
 {
-    return line_chart(o, LINE_PLAIN, series, n_series, NULL, 0, path, err);
+    return line_chart(o, LINE_SWEEP, series, n_series, NULL, 0, path, err);
 }
 
 int chart_latency(const struct chart_opts *o, enum chart_latency_mode mode,
@@ -425,6 +462,7 @@ int chart_stacked(const struct chart_opts *o, const double *t, size_t n_t,
     f.xu = o->x_unit;
     f.yu = o->y_unit;
     set_axis(&f.xt, &f.xs, &xr, false, false, X_TICKS, f.xu);
+    tighten(&f.xt, &xr);
     set_axis(&f.yt, &f.ys, &yr, false, true, Y_TICKS, f.yu);
 
     struct canvas cv;
@@ -438,7 +476,7 @@ int chart_stacked(const struct chart_opts *o, const double *t, size_t n_t,
     struct canvas_legend_item *items = sim_xcalloc(n_layers, sizeof(*items));
     for (size_t k = 0; k < n_layers; k++) {
         size_t src = n_layers - 1 - k;
-        items[k] = (struct canvas_legend_item){layers[src].label, palette_series(src), true};
+        items[k] = (struct canvas_legend_item){layers[src].label, palette_series(src), true, false};
     }
     double legend_w = canvas__legend_width(&cv, o->legend_title, items, n_layers);
     double right = cv.w - 1.2 * cv.em - (legend_w + 1.5 * cv.em);

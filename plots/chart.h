@@ -121,7 +121,7 @@ struct plot_grid {
 
 /* A table image.  cells[r * n_cols + c] is the text of a cell ('\n' breaks
  * lines: "12.3 ms\n[11.9, 12.8]"); level[r * n_cols + c] in [0, 1] is how
- * close the figure is to its limit (NaN: not applicable, white).  The
+ * close the figure is to its limit (NaN: no limit, light grey).  The
  * colour ramp is palette_closeness. */
 struct plot_matrix {
     size_t n_rows, n_cols;

@@ -63,7 +63,7 @@ struct palette_rgb palette_viridis(double t)
 struct palette_rgb palette_closeness(double t)
 {
     if (isnan(t)) {
-        return (struct palette_rgb){0xFF, 0xFF, 0xFF};
+        return (struct palette_rgb){0xF2, 0xF2, 0xF2};
     }
     return ramp(closeness, sizeof(closeness) / sizeof(closeness[0]), t);
 }

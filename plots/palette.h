@@ -14,8 +14,8 @@
  * Closeness  the "closeness to limit" ramp of the utilization matrix: pale
  *            green -> amber -> dark red.  A plain green/red ramp is the worst
  *            choice for the commonest colour blindness, so lightness falls
- *            monotonically along this one (relative luminance about 0.80,
- *            0.52, 0.12): a deuteranope still reads light = far from the
+ *            monotonically along this one (relative luminance 0.87, 0.66,
+ *            0.58, 0.26, 0.08 at its five stops): a deuteranope still reads light = far from the
  *            limit, dark = at it.  Cells also print their value, so colour is
  *            never the only channel.
  *
@@ -40,7 +40,7 @@ struct palette_rgb palette_series(size_t i);
 /* viridis at t in [0, 1] (clamped; NaN gives light grey). */
 struct palette_rgb palette_viridis(double t);
 
-/* The closeness ramp at t in [0, 1] (clamped; NaN gives white). */
+/* The closeness ramp at t in [0, 1] (clamped; NaN, "no limit", gives light grey). */
 struct palette_rgb palette_closeness(double t);
 
 /* Relative luminance in [0, 1] (WCAG), to pick black or white text on a fill. */

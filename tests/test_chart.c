@@ -330,6 +330,266 @@ static void test_timeseries(void **state)
     free(d);
 }
 
+
+static void render(const struct fixture *fx, const char *name, char *path, size_t size)
+{
+    out_path(fx, name, path, size);
+}
+
+static void expect_ok(int rc, const struct sim_err *err, const char *what)
+{
+    if (rc != 0) {
+        fail_msg("%s: rc %d: %s", what, rc, err->msg);
+    }
+}
+
+static void test_stacked(void **state)
+{
+    struct fixture *fx = *state;
+    enum { N = 121 };
+    double t[N], heap[N], bufs[N], sess[N], tasks[N];
+    for (size_t i = 0; i < N; i++) {
+        t[i] = 30.0 * (double)i; /* one hour, sustained profile */
+        double x = t[i] / 3600.0;
+        heap[i] = 180.0 * 1048576.0 * (1.0 + 0.05 * sin(9.0 * x));
+        bufs[i] = (60.0 + 40.0 * x) * 1048576.0;
+        sess[i] = (20.0 + 220.0 * x) * 1048576.0; /* the leak */
+        tasks[i] = 35.0 * 1048576.0 * (1.0 + 0.1 * sin(23.0 * x));
+    }
+    struct plot_layer layers[] = {
+        {"runtime + heap baseline", heap}, {"buffer pool", bufs}, {"sessions", sess},
+        {"task stacks", tasks}};
+    struct plot_marker m[] = {{1800.0, "upstream restart"}};
+    struct chart_opts o = {
+        .title = "Memory by component",
+        .subtitle = "design: spawn per event  |  profile: sustained SSE  |  20 replications, mean",
+        .x_label = "simulated time",
+        .y_label = "resident memory",
+        .x_unit = AXIS_UNIT_S,
+        .y_unit = AXIS_UNIT_BYTES,
+        .legend_title = "component",
+    };
+    char path[256];
+    struct sim_err err = {0};
+    render(fx, "stacked.png", path, sizeof(path));
+    expect_ok(chart_stacked(&o, t, N, layers, 4, m, 1, path, &err), &err, "chart_stacked");
+    struct palette_rgb want[4];
+    palette_first(4, want);
+    check_png(path, 1600, 900, want, 4, 0.1, 0.2, 0.7, 0.85);
+}
+
+static void test_latency(void **state)
+{
+    struct fixture *fx = *state;
+    static const double q[] = {0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999};
+    enum { NQ = sizeof(q) / sizeof(q[0]) };
+    double y[N_DESIGNS][NQ], lo[N_DESIGNS][NQ], hi[N_DESIGNS][NQ];
+    struct plot_series s[N_DESIGNS];
+    for (size_t k = 0; k < N_DESIGNS; k++) {
+        for (size_t i = 0; i < NQ; i++) {
+            double base = 0.004 * (1.0 + 0.4 * (double)k);
+            y[k][i] = base * pow(1.0 / (1.0 - q[i]), 0.55 + 0.25 * (double)k);
+            lo[k][i] = y[k][i] * (0.93 - 0.02 * (double)i);
+            hi[k][i] = y[k][i] * (1.07 + 0.03 * (double)i);
+        }
+        s[k] = (struct plot_series){design_names[k], q, y[k], lo[k], hi[k], NQ};
+    }
+    struct chart_opts o = {
+        .title = "Request latency percentiles",
+        .subtitle = "profile: steady  |  30 replications, mean and 95% CI per percentile",
+        .x_label = "percentile",
+        .y_label = "latency",
+        .legend_title = "design",
+    };
+    char path[256];
+    struct sim_err err = {0};
+    render(fx, "latency_percentiles.png", path, sizeof(path));
+    expect_ok(chart_latency(&o, CHART_PERCENTILES, s, N_DESIGNS, path, &err), &err,
+              "chart_latency");
+    struct palette_rgb want[N_DESIGNS];
+    palette_first(N_DESIGNS, want);
+    check_png(path, 1600, 900, want, N_DESIGNS, 0.1, 0.15, 0.7, 0.85);
+
+    /* CDF: x = latency, y = fraction, from a log-normal-ish shape */
+    enum { NC = 200 };
+    double cx[N_DESIGNS][NC], cy[N_DESIGNS][NC];
+    for (size_t k = 0; k < N_DESIGNS; k++) {
+        for (size_t i = 0; i < NC; i++) {
+            double z = -3.0 + 6.0 * (double)i / (NC - 1);
+            cx[k][i] = 0.01 * (1.0 + 0.5 * (double)k) * exp((0.6 + 0.2 * (double)k) * z);
+            cy[k][i] = 0.5 * erfc(-z / sqrt(2.0));
+        }
+        s[k] = (struct plot_series){design_names[k], cx[k], cy[k], NULL, NULL, NC};
+    }
+    o.title = "Request latency CDF";
+    o.x_label = "latency";
+    o.y_label = "fraction of requests";
+    render(fx, "latency_cdf.png", path, sizeof(path));
+    expect_ok(chart_latency(&o, CHART_CDF, s, N_DESIGNS, path, &err), &err, "chart_latency cdf");
+    check_png(path, 1600, 900, want, N_DESIGNS, 0.1, 0.15, 0.7, 0.85);
+
+    /* quantiles outside [0, 1) are refused */
+    double bad_q[] = {0.5, 1.0};
+    struct plot_series bad = {"x", bad_q, bad_q, NULL, NULL, 2};
+    sim_err_clear(&err);
+    assert_int_equal(chart_latency(&o, CHART_PERCENTILES, &bad, 1, path, &err), SIM_EINVAL);
+}
+
+static const char *const profile_names[6] = {"steady", "burst", "sustained SSE",
+                                             "reconnect storm", "slow upstream", "mixed"};
+
+static void test_bars(void **state)
+{
+    struct fixture *fx = *state;
+    double mean[6 * N_DESIGNS], lo[6 * N_DESIGNS], hi[6 * N_DESIGNS];
+    for (size_t g = 0; g < 6; g++) {
+        for (size_t k = 0; k < N_DESIGNS; k++) {
+            size_t i = g * N_DESIGNS + k;
+            mean[i] = 0.02 * (1.0 + (double)g * 0.7) * (1.0 + 0.8 * (double)(N_DESIGNS - k)) +
+                      0.003 * sin((double)i);
+            lo[i] = mean[i] * 0.92;
+            hi[i] = mean[i] * 1.09;
+        }
+    }
+    struct plot_bars b = {6, N_DESIGNS, profile_names, design_names, mean, lo, hi};
+    struct chart_opts o = {
+        .title = "p99 latency by profile and design",
+        .subtitle = "30 replications each, mean and 95% CI",
+        .x_label = "traffic profile",
+        .y_label = "p99 latency",
+        .y_unit = AXIS_UNIT_S,
+        .legend_title = "design",
+    };
+    char path[256];
+    struct sim_err err = {0};
+    render(fx, "bars.png", path, sizeof(path));
+    expect_ok(chart_bars(&o, &b, path, &err), &err, "chart_bars");
+    struct palette_rgb want[N_DESIGNS];
+    palette_first(N_DESIGNS, want);
+    check_png(path, 1600, 900, want, N_DESIGNS, 0.1, 0.2, 0.7, 0.85);
+
+    /* small multiples: one panel per profile, three metrics per panel */
+    static const char *const metrics[] = {"peak tasks", "peak conns", "errors"};
+    double pm[6][3 * N_DESIGNS], plo[6][3 * N_DESIGNS], phi[6][3 * N_DESIGNS];
+    struct plot_panel panels[6];
+    for (size_t p = 0; p < 6; p++) {
+        for (size_t i = 0; i < 3 * N_DESIGNS; i++) {
+            pm[p][i] = 1000.0 * (1.0 + (double)p) * (1.0 + (double)(i % N_DESIGNS)) *
+                       (1.0 + 0.3 * (double)(i / N_DESIGNS));
+            plo[p][i] = pm[p][i] * 0.9;
+            phi[p][i] = pm[p][i] * 1.1;
+        }
+        panels[p] = (struct plot_panel){
+            profile_names[p], AXIS_UNIT_NONE,
+            {3, N_DESIGNS, metrics, design_names, pm[p], plo[p], phi[p]}};
+    }
+    o.title = "Peaks per profile";
+    render(fx, "small_multiples.png", path, sizeof(path));
+    expect_ok(chart_small_multiples(&o, panels, 6, 0, path, &err), &err, "chart_small_multiples");
+    check_png(path, 1600, 900, want, N_DESIGNS, 0.05, 0.15, 0.7, 0.95);
+}
+
+static void test_sweep(void **state)
+{
+    struct fixture *fx = *state;
+    enum { NS = 7 };
+    double x[NS] = {4, 8, 16, 32, 64, 128, 256};
+    double y[2][NS], lo[2][NS], hi[2][NS];
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; i < NS; i++) {
+            y[k][i] = 0.03 + (1.5 + (double)k) / (x[i] * 0.05 + 0.3) * 0.1;
+            lo[k][i] = y[k][i] * 0.9;
+            hi[k][i] = y[k][i] * 1.1;
+        }
+    }
+    struct plot_series s[2] = {{"5,000 clients", x, y[0], lo[0], hi[0], NS},
+                               {"10,000 clients", x, y[1], lo[1], hi[1], NS}};
+    struct chart_opts o = {
+        .title = "p99 latency vs upstream pool size",
+        .subtitle = "design: shared pool  |  profile: steady  |  20 replications per point",
+        .x_label = "upstream connections (pool size)",
+        .y_label = "p99 latency",
+        .y_unit = AXIS_UNIT_S,
+        .x_log = true,
+        .legend_title = "load",
+    };
+    char path[256];
+    struct sim_err err = {0};
+    render(fx, "sweep.png", path, sizeof(path));
+    expect_ok(chart_sweep(&o, s, 2, path, &err), &err, "chart_sweep");
+    struct palette_rgb want[2];
+    palette_first(2, want);
+    check_png(path, 1600, 900, want, 2, 0.1, 0.15, 0.7, 0.85);
+
+    /* heatmap: pool size x clients */
+    enum { NX = 6, NY = 5 };
+    double hx[NX] = {8, 16, 32, 64, 128, 256}, hy[NY] = {1000, 2000, 5000, 10000, 20000};
+    double z[NX * NY];
+    for (size_t iy = 0; iy < NY; iy++) {
+        for (size_t ix = 0; ix < NX; ix++) {
+            z[iy * NX + ix] = 0.02 * hy[iy] / 1000.0 / sqrt(hx[ix]) + 0.01;
+        }
+    }
+    struct plot_grid g = {NX, NY, hx, hy, z, "p99 latency", AXIS_UNIT_S, false};
+    struct chart_opts oh = {
+        .title = "p99 latency over pool size and clients",
+        .subtitle = "design: shared pool  |  profile: steady  |  20 replications per cell",
+        .x_label = "upstream pool size",
+        .y_label = "concurrent clients",
+    };
+    render(fx, "heatmap.png", path, sizeof(path));
+    expect_ok(chart_heatmap(&oh, &g, path, &err), &err, "chart_heatmap");
+    struct palette_rgb ends[2] = {palette_viridis(0.0), palette_viridis(1.0)};
+    (void)ends;
+    /* the lowest and highest cells take the ends of the nice z range, so look
+     * for colours of the cells themselves */
+    struct axis_ticks zt;
+    double zmin = z[0], zmax = z[0];
+    for (size_t i = 0; i < NX * NY; i++) {
+        zmin = fmin(zmin, z[i]);
+        zmax = fmax(zmax, z[i]);
+    }
+    axis_ticks_linear(zmin, zmax, 5, AXIS_UNIT_S, &zt);
+    struct palette_rgb cells[2] = {palette_viridis((z[NX - 1] - zt.lo) / (zt.hi - zt.lo)),
+                                   palette_viridis((z[(NY - 1) * NX] - zt.lo) / (zt.hi - zt.lo))};
+    check_png(path, 1600, 900, cells, 2, 0.1, 0.15, 0.8, 0.85);
+}
+
+static void test_matrix(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *const cols[] = {"peak tasks", "peak memory", "upstream conns",
+                                       "pool util.", "p99 pool wait", "p99 latency", "error rate"};
+    enum { NR = 6, NC = 7 };
+    const char *cells[NR * NC];
+    char text[NR * NC][64];
+    double level[NR * NC];
+    for (size_t r = 0; r < NR; r++) {
+        for (size_t c = 0; c < NC; c++) {
+            size_t i = r * NC + c;
+            level[i] = fmod(0.13 * (double)(r * NC + c) + 0.07 * (double)r, 1.0);
+            snprintf(text[i], sizeof(text[i]), "%.0f%%\n[%.0f, %.0f]", 100.0 * level[i],
+                     95.0 * level[i], 100.0 * level[i] + 3.0);
+            cells[i] = text[i];
+        }
+    }
+    level[0] = 0.0;
+    level[1] = 1.0;
+    level[2] = NAN;
+    snprintf(text[2], sizeof(text[2]), "n/a");
+    struct plot_matrix m = {NR, NC, "profile", profile_names, cols, cells, level};
+    struct chart_opts o = {
+        .title = "Resource utilization matrix",
+        .subtitle = "design: spawn per event  |  30 replications, mean [95% CI], coloured by closeness to limit",
+    };
+    char path[256];
+    struct sim_err err = {0};
+    render(fx, "matrix.png", path, sizeof(path));
+    expect_ok(chart_matrix(&o, &m, path, &err), &err, "chart_matrix");
+    struct palette_rgb want[2] = {palette_closeness(0.0), palette_closeness(1.0)};
+    check_png(path, 1600, 900, want, 2, 0.0, 0.1, 1.0, 0.85);
+}
+
 static void test_errors(void **state)
 {
     struct fixture *fx = *state;
@@ -381,6 +641,11 @@ int main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_format_tick),
         cmocka_unit_test(test_timeseries),
+        cmocka_unit_test(test_stacked),
+        cmocka_unit_test(test_latency),
+        cmocka_unit_test(test_bars),
+        cmocka_unit_test(test_sweep),
+        cmocka_unit_test(test_matrix),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
