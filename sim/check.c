@@ -12,7 +12,7 @@ void sim__check_fail(const char *expr, const char *file, int line)
     abort();
 }
 
-static void *oom(size_t size)
+_Noreturn void sim_oom(size_t size)
 {
     fprintf(stderr, "proxysim: out of memory (allocating %zu bytes)\n", size);
     abort();
@@ -21,25 +21,34 @@ static void *oom(size_t size)
 void *sim_xmalloc(size_t size)
 {
     void *p = malloc(size ? size : 1);
-    return p ? p : oom(size);
+    if (p == NULL) {
+        sim_oom(size);
+    }
+    return p;
 }
 
 void *sim_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
-    return p ? p : oom(n * size);
+    if (p == NULL) {
+        sim_oom(n * size);
+    }
+    return p;
 }
 
 void *sim_xrealloc(void *p, size_t size)
 {
     void *q = realloc(p, size ? size : 1);
-    return q ? q : oom(size);
+    if (q == NULL) {
+        sim_oom(size);
+    }
+    return q;
 }
 
 void *sim_xreallocarray(void *p, size_t n_elems, size_t elem_size)
 {
     if (elem_size && n_elems > SIZE_MAX / elem_size) {
-        return oom(SIZE_MAX);
+        sim_oom(SIZE_MAX);
     }
     return sim_xrealloc(p, n_elems * elem_size);
 }

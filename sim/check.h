@@ -32,5 +32,7 @@ void *sim_xrealloc(void *p, size_t size);
 /* Growth of an array of n_elems elements of elem_size, overflow-checked. */
 void *sim_xreallocarray(void *p, size_t n_elems, size_t elem_size);
 char *sim_xstrdup(const char *s);
+/* Prints the out-of-memory message for a request of size bytes and aborts. */
+_Noreturn void sim_oom(size_t size);
 
 #endif

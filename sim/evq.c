@@ -33,7 +33,7 @@ static struct evq_entry *heap_alloc(size_t cap, struct evq_entry **mem)
     bytes = (bytes + 63) / 64 * 64;
     *mem = aligned_alloc(64, bytes);
     if (*mem == NULL) {
-        *mem = sim_xmalloc(SIZE_MAX); /* aborts with the out-of-memory message */
+        sim_oom(bytes);
     }
     return *mem + HEAP_OFFSET;
 }
