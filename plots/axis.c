@@ -114,6 +114,31 @@ char *axis_format(double v, enum axis_unit unit, char *buf, size_t size)
     return buf;
 }
 
+char *axis_format_as(double v, double ref, enum axis_unit unit, bool with_symbol, char *buf,
+                     size_t size)
+{
+    SIM_REQUIRE(buf != NULL || size == 0);
+    if (!isfinite(v) || !isfinite(ref)) {
+        return axis_format(v, unit, buf, size);
+    }
+    size_t n;
+    const struct prefix *p = prefixes(unit, &n);
+    size_t k = prefix_for(p, n, ref);
+    /* the same step-up as axis_format, so "1 s [0.98, 1.02]" and not
+     * "1 s [980, 1020]" when the mean rounds to the next prefix */
+    if (fabs(ref / p[k].scale) >= 999.5 && k + 1 < n) {
+        k++;
+    }
+    double m = v == 0.0 ? 0.0 : v / p[k].scale;
+    const char *sym = with_symbol ? p[k].sym : "";
+    if (fabs(m) >= 999.5) {
+        snprintf(buf, size, "%.0f%s", m, sym);
+    } else {
+        snprintf(buf, size, "%.3g%s", m, sym);
+    }
+    return buf;
+}
+
 char *axis_format_tick(double v, double ref, double step, enum axis_unit unit, char *buf,
                        size_t size)
 {

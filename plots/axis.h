@@ -64,6 +64,12 @@ const char *axis_unit_symbol(enum axis_unit unit);
  * Returns buf.  Always NUL-terminates when size > 0. */
 char *axis_format(double v, enum axis_unit unit, char *buf, size_t size);
 
+/* v with the prefix that axis_format would choose for ref, three
+ * significant digits, and the unit symbol only if with_symbol: the bounds
+ * of "12.3 ms [11.9, 12.8]" are axis_format_as(lo, 0.0123, ..., false). */
+char *axis_format_as(double v, double ref, enum axis_unit unit, bool with_symbol, char *buf,
+                     size_t size);
+
 /* As axis_format, with the prefix fixed by `ref` (the largest magnitude on
  * the axis) and the decimals by `step`, so all labels of one axis agree.
  * Zero is written as "0". */
