@@ -24,7 +24,7 @@ const enum sim_dist_kind fit_kinds[6] = {SIM_DIST_EXPONENTIAL, SIM_DIST_LOGNORMA
  * sample: a stratified subsample whose empirical CDF is within 1/200000 of the full one), then
  * take a few steps on all samples.  Iterating to convergence over 10 million would cost tens of
  * seconds for EM, whose convergence is only linear. */
-enum { SUBSAMPLE_MAX = 200000 };
+enum { SUBSAMPLE_MAX = 200000, EM_MAX_STEPS = 400 };
 
 void fit_sample_init(struct fit_sample *fs, const double *sorted, size_t n)
 {
@@ -391,11 +391,14 @@ static void fit_hyperexp(const struct fit_sample *fs, struct fit_result *r)
     struct sim_dist start;
     sim_dist_hyperexp_mean_cv(fs->mean, cv, &start, NULL);
     double p = start.a, m1 = start.b, m2 = start.c;
+    /* EM crawls when the phases are hard to tell apart (cv near 1, or data that is not a
+     * mixture at all); there the likelihood is flat and more steps change nothing visible, so
+     * the steps are capped and the cap is reported. */
     size_t stride = fs->n > SUBSAMPLE_MAX ? fs->n / SUBSAMPLE_MAX : 1;
+    int it = hyperexp_em(fs->x, fs->n, stride, 1e-9, EM_MAX_STEPS, &p, &m1, &m2);
     if (stride > 1) {
-        hyperexp_em(fs->x, fs->n, stride, 1e-9, 5000, &p, &m1, &m2);
+        hyperexp_em(fs->x, fs->n, 1, 1e-9, 8, &p, &m1, &m2);
     }
-    hyperexp_em(fs->x, fs->n, 1, 1e-9, stride > 1 ? 8 : 5000, &p, &m1, &m2);
     if (!(p > 1e-9 && p < 1.0 - 1e-9) || !(m1 > 0.0) || !(m2 > 0.0) || !isfinite(m2)) {
         fail(r, "EM collapsed to a single exponential phase");
         return;
@@ -410,6 +413,10 @@ static void fit_hyperexp(const struct fit_sample *fs, struct fit_result *r)
     r->n_params = 3;
     r->loglik = hyperexp_loglik(fs->x, fs->n, p, m1, m2);
     r->ok = true;
+    if (it >= EM_MAX_STEPS) {
+        snprintf(r->note, sizeof r->note, "EM stopped after %d steps (phases barely distinct)",
+                 EM_MAX_STEPS);
+    }
 }
 
 struct pareto_data {
@@ -706,6 +713,10 @@ void fit_yaml_empirical(const char *file, const char *column, const struct sampl
 
 /* ---- arrival rates -------------------------------------------------------------------- */
 
+/* Sub-windows per window for the index of dispersion: 50 gives ~49 degrees of freedom per
+ * window, so even a 5-window trace estimates it to about +-0.1. */
+enum { FIT_SUBWINDOWS = 50 };
+
 static void poisson_ci(size_t k, double conf, double *lo, double *hi)
 {
     double a = 1.0 - conf;
@@ -736,7 +747,7 @@ int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double wi
     size_t nw = (size_t)nw_d;
     *fr = (struct fit_rates){.n_windows = nw, .n_arrivals = n, .t0_s = t0, .first_s = first,
                              .last_s = last, .window_s = window_s, .conf = conf,
-                             .sub_window_s = window_s / 10.0};
+                             .sub_window_s = window_s / FIT_SUBWINDOWS};
     fr->w = sim_xcalloc(nw, sizeof *fr->w);
     for (size_t i = 0; i < n; i++) {
         size_t k = (size_t)((t[i] - t0) / window_s);
@@ -772,13 +783,13 @@ int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double wi
     fr->gap_cv_norm = sqrt(fmax(z2 / m - zm * zm, 0.0)) / zm;
     /* Sub-window counts, only sub-windows wholly inside [first, last]. */
     double num = 0.0, den = 0.0;
-    size_t *c = sim_xcalloc(10, sizeof *c);
+    size_t *c = sim_xcalloc(FIT_SUBWINDOWS, sizeof *c);
     const double *p = t;
     const double *end = t + n;
     for (size_t k = 0; k < nw; k++) {
         double b = t0 + (double)k * window_s;
         size_t m_in = 0, total = 0;
-        for (size_t j = 0; j < 10; j++) {
+        for (size_t j = 0; j < FIT_SUBWINDOWS; j++) {
             double sb = b + (double)j * fr->sub_window_s, se = sb + fr->sub_window_s;
             c[j] = 0;
             while (p < end && *p < sb) {

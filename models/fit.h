@@ -114,7 +114,7 @@ struct fit_rates {
     double first_s, last_s, window_s, conf;
     double gap_cv;        /* cv of all inter-arrival times (1 for one Poisson rate) */
     double gap_cv_norm;   /* cv of gaps times their window's rate (1 for piecewise Poisson) */
-    double sub_window_s;  /* window_s / 10 */
+    double sub_window_s;  /* window_s / 50 */
     double idc_within;    /* pooled var/mean of sub-window counts within windows (1 Poisson) */
     double idc_across;    /* var/mean of the full windows' counts (1 if the rate is constant) */
 };

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * test_fit.c - distribution fitting recovers known parameters, ranks the true
+ * family first by AIC, and rate fitting recovers a piecewise Poisson rate.
+ * Samples come from GSL with fixed seeds, so every number is reproducible.
+ */
+#include "tests/check.h"
+
+#include "models/fit.h"
+#include "models/samples.h"
+#include "sim/check.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <zlib.h>
+
+enum { N = 100000 };
+
+/* Draws N samples of d, fits all families; returns the result of d's family, reports its
+ * rank. */
+static void fit_family(const struct sim_dist *truth, unsigned long seed, struct fit_result *out)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    double *x = sim_xmalloc(N * sizeof *x);
+    for (size_t i = 0; i < N; i++) {
+        x[i] = sim_dist_sample(truth, r);
+    }
+    samples_sort(x, N);
+    struct fit_sample fs;
+    fit_sample_init(&fs, x, N);
+    struct fit_result res[6];
+    fit_all(&fs, fit_kinds, 6, 2, res);
+    size_t mine = 6;
+    for (size_t i = 0; i < 6; i++) {
+        print_message("  %-17s ok %d aic %.8g ks %.5f rank %zu  (%.6g, %.6g, %.6g)\n",
+                      sim_dist_kind_name(res[i].kind), res[i].ok, res[i].aic, res[i].ks_d,
+                      res[i].rank_aic, res[i].dist.a, res[i].dist.b, res[i].dist.c);
+        if (res[i].kind == truth->kind) {
+            mine = i;
+        }
+    }
+    assert_true(mine < 6);
+    *out = res[mine];
+    fit_sample_fini(&fs);
+    free(x);
+    gsl_rng_free(r);
+}
+
+static void test_lognormal(void **state)
+{
+    (void)state;
+    struct sim_dist truth = {.kind = SIM_DIST_LOGNORMAL, .a = log(0.020), .b = 0.9};
+    struct fit_result f;
+    fit_family(&truth, 2385, &f);
+    assert_true(f.ok);
+    assert_int_equal(f.rank_aic, 1);
+    CHECK_REL(exp(f.dist.a), 0.020, 0.03); /* median */
+    CHECK_REL(f.dist.a, log(0.020), 0.03);
+    CHECK_REL(f.dist.b, 0.9, 0.03);
+    assert_true(f.ks_p > 0.01);
+}
+
+static void test_gamma(void **state)
+{
+    (void)state;
+    struct sim_dist truth = {.kind = SIM_DIST_GAMMA, .a = 2.385, .b = 0.0071};
+    struct fit_result f;
+    fit_family(&truth, 4711, &f);
+    assert_true(f.ok);
+    assert_int_equal(f.rank_aic, 1);
+    CHECK_REL(f.dist.a, 2.385, 0.03);
+    CHECK_REL(f.dist.b, 0.0071, 0.03);
+    assert_true(f.ks_p > 0.01);
+}
+
+static void test_weibull(void **state)
+{
+    (void)state;
+    struct sim_dist truth = {.kind = SIM_DIST_WEIBULL, .a = 0.012, .b = 1.7};
+    struct fit_result f;
+    fit_family(&truth, 1234567, &f);
+    assert_true(f.ok);
+    assert_int_equal(f.rank_aic, 1);
+    CHECK_REL(f.dist.a, 0.012, 0.03); /* scale */
+    CHECK_REL(f.dist.b, 1.7, 0.03);   /* shape */
+    assert_true(f.ks_p > 0.01);
+}
+
+static void test_hyperexponential(void **state)
+{
+    (void)state;
+    /* The config's balanced form, mean 20 ms and cv 3: p = 0.947, means 10.6 ms and 189 ms. */
+    struct sim_dist truth;
+    assert_true(sim_dist_hyperexp_mean_cv(0.020, 3.0, &truth, NULL));
+    struct fit_result f;
+    fit_family(&truth, 99, &f);
+    assert_true(f.ok);
+    assert_int_equal(f.rank_aic, 1);
+    CHECK_REL(f.dist.a, truth.a, 0.03);
+    CHECK_REL(f.dist.b, truth.b, 0.03);
+    CHECK_REL(f.dist.c, truth.c, 0.03);
+    double mean = sim_dist_mean(&f.dist), cv = sqrt(sim_dist_var(&f.dist)) / mean;
+    CHECK_REL(mean, 0.020, 0.03);
+    CHECK_REL(cv, 3.0, 0.03);
+    assert_true(f.balanced_ok);
+    char yaml[256];
+    const struct samples_unit ms = {"ms", SAMPLES_UNIT_TIME, 1e-3};
+    fit_yaml(&f, &ms, yaml, sizeof yaml);
+    assert_non_null(strstr(yaml, "{dist: hyperexponential, mean: "));
+}
+
+static void test_exponential_and_pareto(void **state)
+{
+    (void)state;
+    struct sim_dist truth = sim_dist_exponential(0.05);
+    struct fit_result f;
+    fit_family(&truth, 7, &f);
+    assert_true(f.ok);
+    CHECK_REL(f.dist.a, 0.05, 0.03);
+    struct sim_dist par = {.kind = SIM_DIST_PARETO, .a = 1.8, .b = 0.001, .c = 10.0};
+    fit_family(&par, 8, &f);
+    assert_true(f.ok);
+    assert_int_equal(f.rank_aic, 1);
+    CHECK_REL(f.dist.a, 1.8, 0.03);
+}
+
+static void test_yaml_format(void **state)
+{
+    (void)state;
+    const struct samples_unit ms = {"ms", SAMPLES_UNIT_TIME, 1e-3};
+    const struct samples_unit kib = {"KiB", SAMPLES_UNIT_SIZE, 1024.0};
+    char buf[256];
+    fit_format_value(0.02003, &ms, buf, sizeof buf);
+    assert_string_equal(buf, "20.03ms");
+    fit_format_value(12345.0, &ms, buf, sizeof buf);
+    assert_string_equal(buf, "12345s");
+    fit_format_value(2.5e-5, &ms, buf, sizeof buf);
+    assert_string_equal(buf, "25us");
+    fit_format_value(1536.0, &kib, buf, sizeof buf);
+    assert_string_equal(buf, "1.5KiB");
+    struct fit_result r = {.kind = SIM_DIST_WEIBULL, .ok = true,
+                           .dist = {.kind = SIM_DIST_WEIBULL, .a = 0.012, .b = 1.5}};
+    fit_yaml(&r, &ms, buf, sizeof buf);
+    assert_string_equal(buf, "{dist: weibull, shape: 1.5, scale: 12ms}");
+    r = (struct fit_result){.kind = SIM_DIST_PARETO, .ok = true,
+                            .dist = {.kind = SIM_DIST_PARETO, .a = 1.8, .b = 0.001, .c = 10.0}};
+    fit_yaml(&r, &ms, buf, sizeof buf);
+    assert_string_equal(buf, "{dist: pareto, alpha: 1.8, lo: 1ms, hi: 10s}");
+    sim_dist_lognormal_mean_cv(0.020, 1.5, &r.dist, NULL);
+    r.kind = SIM_DIST_LOGNORMAL;
+    fit_yaml(&r, &ms, buf, sizeof buf);
+    assert_string_equal(buf, "{dist: lognormal, mean: 20ms, cv: 1.5}");
+    fit_yaml_empirical("samples.csv", "latency_ms", &ms, buf, sizeof buf);
+    assert_string_equal(buf, "{dist: empirical, file: samples.csv, column: latency_ms, unit: ms}");
+}
+
+static void test_sort(void **state)
+{
+    (void)state;
+    double x[] = {3.5, -1.0, 0.0, 1e-300, 2e300, -7.25, 3.5, 0.5};
+    samples_sort(x, 8);
+    for (size_t i = 0; i + 1 < 8; i++) {
+        assert_true(x[i] <= x[i + 1]);
+    }
+    assert_true(x[0] == -7.25 && x[7] == 2e300);
+}
+
+/* A temporary directory per test binary run; files are removed at the end. */
+static char tmpdir[64];
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_rates_piecewise_poisson(void **state)
+{
+    (void)state;
+    static const double rates[] = {120.0, 340.0, 80.0, 200.0, 150.0};
+    const double window_s = 60.0;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 31337);
+    char path[128];
+    snprintf(path, sizeof path, "%s/trace.csv", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "ts,path\n");
+    /* Memoryless: restarting the clock at each window boundary keeps it a Poisson process. */
+    size_t n = 0;
+    const double epoch = 1795600800.0; /* 2026-11-25T10:00:00Z, a whole minute */
+    for (size_t k = 0; k < 5; k++) {
+        double t = k * window_s;
+        for (;;) {
+            t += gsl_ran_exponential(r, 1.0 / rates[k]);
+            if (t >= (k + 1) * window_s) {
+                break;
+            }
+            fprintf(f, "%.6f,/mcp\n", epoch + t);
+            n++;
+        }
+    }
+    fclose(f);
+    struct samples s;
+    struct sim_err err;
+    sim_err_clear(&err);
+    assert_int_equal(samples_read_timestamps(&s, path, NULL, &err), SIM_OK);
+    assert_int_equal(s.n, n);
+    struct fit_rates fr;
+    assert_int_equal(fit_rates_compute(&fr, s.x, s.n, window_s, 0.95, &err), SIM_OK);
+    assert_int_equal(fr.n_windows, 5);
+    CHECK_NEAR(fr.t0_s, epoch, 1e-6);
+    for (size_t k = 0; k < 5; k++) {
+        print_message("  window %zu: %zu arrivals, %.2f/s [%.2f, %.2f] (true %.0f)\n", k,
+                      fr.w[k].count, fr.w[k].rate_per_s, fr.w[k].lo_per_s, fr.w[k].hi_per_s,
+                      rates[k]);
+        CHECK_REL(fr.w[k].rate_per_s, rates[k], 0.05);
+        CHECK_NEAR(fr.w[k].start_s, k * window_s, 1e-9);
+    }
+    CHECK_NEAR(fr.gap_cv_norm, 1.0, 0.05);
+    CHECK_NEAR(fr.idc_within, 1.0, 0.3); /* sd about 0.09 with 245 degrees of freedom */
+    assert_true(fr.gap_cv > 1.05); /* the rate changes, so raw gaps are more variable */
+    char *yaml = fit_rates_yaml(&fr);
+    assert_non_null(strstr(yaml, "rate: [{at: 0s, value: "));
+    assert_non_null(strstr(yaml, "{at: 60s, value: "));
+    free(yaml);
+    fit_rates_fini(&fr);
+    samples_fini(&s);
+    gsl_rng_free(r);
+    unlink(path);
+}
+
+static void test_timestamp_formats(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/access.log", tmpdir);
+    write_file(path, "10.0.0.1 - - [25/Nov/2026:10:00:01 +0000] \"POST /mcp HTTP/1.1\" 200 12\n"
+                     "10.0.0.2 - - [25/Nov/2026:11:00:00 +0100] \"GET /mcp HTTP/1.1\" 200 7\n"
+                     "10.0.0.3 - - [25/Nov/2026:10:00:00.5 +0000] \"GET / HTTP/1.1\" 200 7\n");
+    struct samples s;
+    struct sim_err err;
+    sim_err_clear(&err);
+    assert_int_equal(samples_read_timestamps(&s, path, NULL, &err), SIM_OK);
+    assert_int_equal(s.n, 3);
+    /* Sorted, and the +0100 one is 10:00:00 UTC. */
+    CHECK_NEAR(s.x[0], 1795600800.0, 1e-6);
+    CHECK_NEAR(s.x[1], 1795600800.5, 1e-6);
+    CHECK_NEAR(s.x[2], 1795600801.0, 1e-6);
+    samples_fini(&s);
+    snprintf(path, sizeof path, "%s/iso.csv", tmpdir);
+    write_file(path, "when,status\n2026-11-25T10:00:00Z,200\n2026-11-25T11:00:02.25+01:00,200\n"
+                     "2026-11-25 10:00:01,500\n");
+    assert_int_equal(samples_read_timestamps(&s, path, "when", &err), SIM_OK);
+    assert_int_equal(s.n, 3);
+    CHECK_NEAR(s.x[0], 1795600800.0, 1e-6);
+    CHECK_NEAR(s.x[1], 1795600801.0, 1e-6);
+    CHECK_NEAR(s.x[2], 1795600802.25, 1e-6);
+    samples_fini(&s);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/access.log", tmpdir);
+    unlink(path);
+}
+
+static void test_read_csv_gzip_units(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/lat.csv.gz", tmpdir);
+    gzFile gz = gzopen(path, "wb");
+    assert_non_null(gz);
+    gzputs(gz, "id,\"latency_ms\",size\r\n1,2.5,10\r\n# a comment\r\n\r\n2, 1e1 ,11\r\n3,0.125,12\r\n");
+    gzclose(gz);
+    struct samples s;
+    struct sim_err err;
+    sim_err_clear(&err);
+    struct samples_unit ms;
+    assert_true(samples_unit_parse("ms", &ms));
+    assert_int_equal(samples_read(&s, path, "latency_ms", &ms, &err), SIM_OK);
+    assert_int_equal(s.n, 3);
+    CHECK_NEAR(s.x[0], 0.0025, 1e-15);
+    CHECK_NEAR(s.x[1], 0.010, 1e-15);
+    CHECK_NEAR(s.x[2], 0.000125, 1e-15);
+    assert_string_equal(s.column, "latency_ms");
+    samples_fini(&s);
+    unlink(path);
+    /* One number a line, a one-word header, high-precision numbers via strtod. */
+    snprintf(path, sizeof path, "%s/plain.txt", tmpdir);
+    write_file(path, "bytes\n1024\n0.12345678901234567890\n7e-400\n");
+    struct samples_unit kib;
+    assert_true(samples_unit_parse("KiB", &kib));
+    assert_int_equal(samples_read(&s, path, NULL, &kib, &err), SIM_OK);
+    assert_int_equal(s.n, 3);
+    CHECK_NEAR(s.x[0], 1048576.0, 0.0);
+    CHECK_NEAR(s.x[1], 0.12345678901234567890 * 1024.0, 1e-12);
+    assert_string_equal(s.column, "bytes");
+    samples_fini(&s);
+    unlink(path);
+}
+
+static void test_quantile(void **state)
+{
+    (void)state;
+    struct sim_dist h;
+    sim_dist_hyperexp_mean_cv(0.02, 2.0, &h, NULL);
+    for (double p = 0.01; p < 1.0; p += 0.07) {
+        CHECK_NEAR(sim_dist_cdf(&h, sim_dist_quantile(&h, p)), p, 1e-9);
+    }
+    struct sim_dist par = {.kind = SIM_DIST_PARETO, .a = 1.3, .b = 0.001, .c = 2.0};
+    CHECK_NEAR(sim_dist_cdf(&par, sim_dist_quantile(&par, 0.9)), 0.9, 1e-12);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/test_fit.XXXXXX");
+    if (mkdtemp(tmpdir) == NULL) {
+        perror("mkdtemp");
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lognormal),
+        cmocka_unit_test(test_gamma),
+        cmocka_unit_test(test_weibull),
+        cmocka_unit_test(test_hyperexponential),
+        cmocka_unit_test(test_exponential_and_pareto),
+        cmocka_unit_test(test_yaml_format),
+        cmocka_unit_test(test_sort),
+        cmocka_unit_test(test_rates_piecewise_poisson),
+        cmocka_unit_test(test_timestamp_formats),
+        cmocka_unit_test(test_read_csv_gzip_units),
+        cmocka_unit_test(test_quantile),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    rmdir(tmpdir);
+    return rc;
+}
