@@ -28,8 +28,8 @@
  *
  * Errors: every function returns 0 or a negative sim_status.  Malformed
  * input that a caller could plausibly pass (no series, an empty series, no
- * finite value to scale an axis by, a non-positive value on a log axis) is
- * SIM_EINVAL; a failure to write is SIM_EIO; the text goes into the
+ * finite value to scale an axis by, nothing positive for a log axis; single
+ * non-positive points on a log axis are skipped) is SIM_EINVAL; a failure to write is SIM_EIO; the text goes into the
  * caller's struct sim_err (may be NULL).  cairo's status is sticky and
  * first-error-wins, so it is checked once, when the file is finished.  The
  * file is written to a temporary in the same directory and renamed, so a
