@@ -9,6 +9,7 @@
 
 int cli_validate(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_run(int argc, char **argv);
 int cli_fit(int argc, char **argv);
 
 #endif

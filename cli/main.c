@@ -20,6 +20,7 @@ struct command {
 static const struct command commands[] = {
     {"validate", cli_validate, "run built-in queueing models against queueing theory"},
     {"bench", cli_bench, "engine benchmarks (mm1, hold)"},
+    {"run", cli_run, "replications of a design under a traffic profile, with CIs"},
     {"fit", cli_fit, "fit distributions to samples, or a rate schedule to arrival times"},
 };
 

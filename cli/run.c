@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * run.c - `proxysim run`: replications of one design under one profile, a
+ * summary with confidence intervals, and optional CSV/JSON output.
+ *
+ *   proxysim run SCENARIO [--profile P --design D] [--reps N] [--seed S]
+ *                [--threads T] [--set k=v] [--out DIR] [--json]
+ *
+ * SCENARIO is a built-in pair "PROFILE[:DESIGN]" (design legacy-reverse by
+ * default) until the YAML loader is wired in; --profile/--design override
+ * either half.  Results are a pure function of (experiment, seed): the same
+ * for any --threads.
+ */
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "models/presets.h"
+#include "models/proxy.h"
+#include "models/results.h"
+#include "models/guard.h"
+#include "sim/check.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *USAGE =
+    "SCENARIO [--profile P --design D] [--reps N] [--seed S] [--threads T] [--set k=v] "
+    "[--out DIR] [--json]";
+
+struct progress {
+    double t0_s;
+    bool shown;
+};
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    struct progress *pg = ctx;
+    double el = guard_wall_s() - pg->t0_s;
+    if (el < 1.0) {
+        return;
+    }
+    pg->shown = true;
+    fprintf(stderr, "\rproxysim run: %zu/%zu replications, %.1f s", done, total, el);
+    fflush(stderr);
+}
+
+static void print_num(FILE *f, double x)
+{
+    if (isnan(x)) {
+        fprintf(f, "nan");
+    } else if (x != 0.0 && (fabs(x) >= 1e6 || fabs(x) < 1e-3)) {
+        fprintf(f, "%.4g", x);
+    } else {
+        fprintf(f, "%.4f", x);
+    }
+}
+
+static void print_table(const struct experiment *e, const struct exp_summary *sum,
+                        unsigned threads, double wall_s)
+{
+    printf("scenario %s  profile %s  design %s\n", e->name, e->profile.name, e->design.name);
+    printf("master seed %" PRIu64 "  replications %zu  threads %u  confidence %.0f%%  wall %.2f s\n",
+           e->run.seed, sum->n_reps, threads, 100.0 * sum->confidence, wall_s);
+    printf("%-28s %-9s %14s   %-31s %s\n", "metric", "unit", "mean", "ci", "n");
+    for (int m = 0; m < RM_N; m++) {
+        const struct sim_ci *ci = &sum->metric[m];
+        printf("%-28s %-9s ", results_metrics[m].name, results_metrics[m].unit);
+        char buf[64];
+        FILE *mem = fmemopen(buf, sizeof buf, "w");
+        if (mem) {
+            print_num(mem, ci->mean);
+            fclose(mem);
+        }
+        printf("%14s   [", buf);
+        print_num(stdout, ci->lo);
+        printf(", ");
+        print_num(stdout, ci->hi);
+        printf("]%*s %zu\n", 4, "", ci->n);
+    }
+    if (sum->n_stopped) {
+        printf("finding (%zu of %zu replications stopped): %s\n", sum->n_stopped, sum->n_reps,
+               sum->finding);
+    }
+}
+
+static void json_num(FILE *f, double x)
+{
+    if (isfinite(x)) {
+        fprintf(f, "%.9g", x);
+    } else {
+        fprintf(f, "null");
+    }
+}
+
+static void print_json(const struct experiment *e, const struct exp_summary *sum)
+{
+    printf("{\"scenario\":\"%s\",\"profile\":\"%s\",\"design\":\"%s\",\"seed\":%" PRIu64
+           ",\"reps\":%zu,\"confidence\":",
+           e->name, e->profile.name, e->design.name, e->run.seed, sum->n_reps);
+    json_num(stdout, sum->confidence);
+    printf(",\"stopped\":%zu,\"finding\":\"", sum->n_stopped);
+    for (const char *c = sum->finding; *c; c++) {
+        if (*c == '"' || *c == '\\') {
+            putchar('\\');
+        }
+        putchar(*c);
+    }
+    printf("\",\"metrics\":{");
+    for (int m = 0; m < RM_N; m++) {
+        const struct sim_ci *ci = &sum->metric[m];
+        printf("%s\"%s\":{\"unit\":\"%s\",\"mean\":", m ? "," : "", results_metrics[m].name,
+               results_metrics[m].unit);
+        json_num(stdout, ci->mean);
+        printf(",\"ci_low\":");
+        json_num(stdout, ci->lo);
+        printf(",\"ci_high\":");
+        json_num(stdout, ci->hi);
+        printf(",\"n\":%zu}", ci->n);
+    }
+    printf("}}\n");
+}
+
+static int write_csvs(const char *dir, const struct exp_summary *sum)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "proxysim run: --out %s: %s\n", dir, strerror(errno));
+        return 2;
+    }
+    size_t len = strlen(dir) + 32;
+    char *path = sim_xmalloc(len);
+    snprintf(path, len, "%s/summary.csv", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "proxysim run: %s: %s\n", path, strerror(errno));
+        free(path);
+        return 2;
+    }
+    fprintf(f, "name,unit,mean,ci_low,ci_high,n\n");
+    for (int m = 0; m < RM_N; m++) {
+        const struct sim_ci *ci = &sum->metric[m];
+        fprintf(f, "%s,%s,%.9g,%.9g,%.9g,%zu\n", results_metrics[m].name, results_metrics[m].unit,
+                ci->mean, ci->lo, ci->hi, ci->n);
+    }
+    int bad = fclose(f) != 0;
+    snprintf(path, len, "%s/timeseries.csv", dir);
+    f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "proxysim run: %s: %s\n", path, strerror(errno));
+        free(path);
+        return 2;
+    }
+    fprintf(f, "t_s");
+    for (int k = 0; k < RS_N; k++) {
+        fprintf(f, ",%s,%s_ci_low,%s_ci_high", results_series[k].name, results_series[k].name,
+                results_series[k].name);
+    }
+    fprintf(f, "\n");
+    for (size_t i = 0; i < sum->n_steps; i++) {
+        fprintf(f, "%.6g", sum->t0_s + sum->dt_s * (double)(i + 1));
+        for (int k = 0; k < RS_N; k++) {
+            const struct sim_ci *ci = &sum->series[(size_t)k * sum->n_steps + i];
+            fprintf(f, ",%.9g,%.9g,%.9g", ci->mean, ci->lo, ci->hi);
+        }
+        fprintf(f, "\n");
+    }
+    bad |= fclose(f) != 0;
+    if (bad) {
+        fprintf(stderr, "proxysim run: writing %s failed\n", dir);
+    }
+    free(path);
+    return bad ? 2 : 0;
+}
+
+int cli_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"profile", required_argument, NULL, 'p'}, {"design", required_argument, NULL, 'd'},
+        {"reps", required_argument, NULL, 'r'},    {"seed", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 'S'},
+        {"out", required_argument, NULL, 'o'},     {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    };
+    const char *profile = NULL, *design = NULL, *out = NULL;
+    uint64_t reps = 0, seed = 0, threads = 0;
+    bool have_seed = false, json = false;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        int rc = 0;
+        switch (ch) {
+        case 'p': profile = optarg; break;
+        case 'd': design = optarg; break;
+        case 'r': rc = args_u64("run", "--reps", optarg, 1, 100000, &reps); break;
+        case 's':
+            rc = args_u64("run", "--seed", optarg, 0, UINT64_MAX, &seed);
+            have_seed = true;
+            break;
+        case 't': rc = args_u64("run", "--threads", optarg, 0, 1024, &threads); break;
+        case 'S':
+            fprintf(stderr, "proxysim run: --set %s: overrides need the YAML loader, which this "
+                            "build does not have yet\n", optarg);
+            return 2;
+        case 'o': out = optarg; break;
+        case 'j': json = true; break;
+        case 'h': printf("usage: proxysim run %s\n", USAGE); return 0;
+        default: return args_bad_option("run", USAGE);
+        }
+        if (rc) {
+            return rc;
+        }
+    }
+    char scen[128] = "";
+    if (optind < argc) {
+        snprintf(scen, sizeof scen, "%s", argv[optind++]);
+    }
+    if (optind < argc || (!scen[0] && !profile)) {
+        return args_bad_option("run", USAGE);
+    }
+    char *colon = strchr(scen, ':');
+    if (colon) {
+        *colon = '\0';
+    }
+    const char *pname = profile ? profile : scen;
+    const char *dname = design ? design : (colon ? colon + 1 : "legacy-reverse");
+
+    struct experiment *e = sim_xcalloc(1, sizeof *e);
+    presets_default_experiment(e);
+    if (!presets_profile(pname, &e->profile)) {
+        fprintf(stderr, "proxysim run: unknown profile '%s' (built in: low, medium, high, burst, "
+                        "sustained, sse)\n", pname);
+        free(e);
+        return 2;
+    }
+    if (!presets_design(dname, &e->design)) {
+        fprintf(stderr, "proxysim run: unknown design '%s' (built in: legacy-reverse, "
+                        "refactored-at-review, refactored-hardened, bounded-target)\n", dname);
+        free(e);
+        return 2;
+    }
+    snprintf(e->name, sizeof e->name, "%s:%s", pname, dname);
+    if (reps) {
+        e->run.reps = (unsigned)reps;
+    }
+    if (have_seed) {
+        e->run.seed = seed;
+    }
+    unsigned nthreads = threads ? (unsigned)threads : (e->run.threads ? e->run.threads : sim_cpu_count());
+
+    struct rep_result *res = sim_xcalloc(e->run.reps, sizeof *res);
+    struct sim_err *errs = sim_xcalloc(e->run.reps, sizeof *errs);
+    struct progress pg = {.t0_s = guard_wall_s()};
+    struct proxy_run_opts ro = {.threads = nthreads,
+                                .progress = isatty(STDERR_FILENO) ? on_progress : NULL,
+                                .progress_ctx = &pg};
+    size_t failed = proxy_replicate(e, &ro, res, errs);
+    double wall = guard_wall_s() - pg.t0_s;
+    if (pg.shown) {
+        fprintf(stderr, "\n");
+    }
+    for (size_t i = 0; i < e->run.reps; i++) {
+        if (errs[i].code != SIM_OK) {
+            fprintf(stderr, "proxysim run: replication %zu (seed %" PRIu64 "): %s\n", i,
+                    e->run.seed, errs[i].msg);
+        }
+    }
+    struct exp_summary sum;
+    results_summarize(res, e->run.reps, e->run.confidence, &sum);
+    int rc = 0;
+    if (json) {
+        print_json(e, &sum);
+    } else {
+        print_table(e, &sum, nthreads, wall);
+    }
+    if (out) {
+        rc = write_csvs(out, &sum);
+    }
+    results_summary_fini(&sum);
+    for (size_t i = 0; i < e->run.reps; i++) {
+        results_rep_fini(&res[i]);
+    }
+    free(res);
+    free(errs);
+    free(e);
+    return rc ? rc : (failed ? 1 : 0);
+}

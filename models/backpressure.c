@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+#include "models/backpressure.h"
+
+#include "sim/check.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void admission_init(struct admission *a, const struct server_params *p, double now_s)
+{
+    a->max_conns = p->max_client_conns;
+    a->max_inflight = p->max_inflight;
+    a->conns = a->inflight = 0.0;
+    a->rate_limit = p->rate_limit && p->rate_limit_per_s > 0.0;
+    sim_tokenbucket_init(&a->tb, a->rate_limit ? p->rate_limit_per_s : 1.0,
+                         a->rate_limit ? fmax(p->rate_limit_burst, 1.0) : 1.0, now_s);
+    a->n_conns_refused = a->n_rejected = a->n_rate_limited = 0;
+}
+
+bool admission_conn_open(struct admission *a)
+{
+    if (a->conns >= a->max_conns) {
+        a->n_conns_refused++;
+        return false;
+    }
+    a->conns += 1.0;
+    return true;
+}
+
+void admission_conn_close(struct admission *a) { a->conns -= 1.0; }
+
+enum admission_verdict admission_request(struct admission *a, double now_s)
+{
+    if (a->rate_limit && !sim_tokenbucket_take(&a->tb, now_s, 1.0)) {
+        a->n_rate_limited++;
+        return ADMIT_RATE_LIMITED;
+    }
+    if (a->inflight >= a->max_inflight) {
+        a->n_rejected++;
+        return ADMIT_REJECTED;
+    }
+    a->inflight += 1.0;
+    return ADMIT_OK;
+}
+
+void admission_request_done(struct admission *a) { a->inflight -= 1.0; }
+
+void msgq_init(struct msgq *q, struct memory *mem, const struct channel_params *p,
+               double overhead_bytes)
+{
+    q->mem = mem;
+    q->overhead_bytes = overhead_bytes;
+    q->cap_msgs = p->capacity_msgs > 0.0 ? p->capacity_msgs : INFINITY;
+    q->cap_bytes = p->capacity_bytes > 0.0 ? p->capacity_bytes : INFINITY;
+    q->ring = q->inline_items;
+    q->cap = MSGQ_INLINE;
+    q->head = q->len = 0;
+    q->bytes = 0.0;
+}
+
+void msgq_fini(struct msgq *q)
+{
+    if (q->len > 0) {
+        memory_add(q->mem, MEM_QUEUED, -(q->bytes + q->overhead_bytes * (double)q->len));
+    }
+    if (q->ring != q->inline_items) {
+        free(q->ring);
+    }
+    q->ring = q->inline_items;
+    q->cap = MSGQ_INLINE;
+    q->head = q->len = 0;
+    q->bytes = 0.0;
+}
+
+bool msgq_is_full(const struct msgq *q, double bytes)
+{
+    return (double)q->len + 1.0 > q->cap_msgs || q->bytes + bytes > q->cap_bytes;
+}
+
+void msgq_push(struct msgq *q, double t_s, double bytes)
+{
+    if (q->len == q->cap) {
+        size_t cap = 2 * q->cap;
+        struct msgq_item *ring = sim_xreallocarray(NULL, cap, sizeof *ring);
+        for (size_t i = 0; i < q->len; i++) {
+            ring[i] = q->ring[(q->head + i) % q->cap];
+        }
+        if (q->ring != q->inline_items) {
+            free(q->ring);
+        }
+        q->ring = ring;
+        q->cap = cap;
+        q->head = 0;
+    }
+    q->ring[(q->head + q->len) % q->cap] = (struct msgq_item){.t_s = t_s, .bytes = bytes};
+    q->len++;
+    q->bytes += bytes;
+    memory_add(q->mem, MEM_QUEUED, bytes + q->overhead_bytes);
+}
+
+bool msgq_pop(struct msgq *q, struct msgq_item *out)
+{
+    if (q->len == 0) {
+        return false;
+    }
+    *out = q->ring[q->head];
+    q->head = (q->head + 1) % q->cap;
+    q->len--;
+    q->bytes -= out->bytes;
+    if (q->len == 0) {
+        q->bytes = 0.0; /* no drift from float sums */
+    }
+    memory_add(q->mem, MEM_QUEUED, -(out->bytes + q->overhead_bytes));
+    return true;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+#include "models/results.h"
+
+#include "sim/check.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct results_info results_metrics[RM_N] = {
+#define RESULTS_METRIC_INFO(id, name, unit) [RM_##id] = {name, unit},
+    RESULTS_METRICS(RESULTS_METRIC_INFO)
+#undef RESULTS_METRIC_INFO
+};
+
+const struct results_info results_series[RS_N] = {
+#define RESULTS_SERIES_INFO(id, name, unit) [RS_##id] = {name, unit},
+    RESULTS_SERIES(RESULTS_SERIES_INFO)
+#undef RESULTS_SERIES_INFO
+};
+
+void results_rep_init(struct rep_result *r, double t0_s, double dt_s, size_t n_steps)
+{
+    memset(r, 0, sizeof *r);
+    for (int i = 0; i < RM_N; i++) {
+        r->metric[i] = NAN;
+    }
+    r->t0_s = t0_s;
+    r->dt_s = dt_s;
+    r->n_steps = n_steps;
+    r->series = sim_xcalloc(RS_N * (n_steps ? n_steps : 1), sizeof *r->series);
+    sim_loghist_init(&r->latency);
+}
+
+void results_rep_fini(struct rep_result *r)
+{
+    free(r->series);
+    r->series = NULL;
+    sim_loghist_fini(&r->latency);
+}
+
+void results_summarize(const struct rep_result *reps, size_t n, double conf,
+                       struct exp_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n_reps = n;
+    out->confidence = conf;
+    sim_loghist_init(&out->latency);
+    if (n == 0) {
+        return;
+    }
+    double *x = sim_xcalloc(n, sizeof *x);
+    for (int m = 0; m < RM_N; m++) {
+        for (size_t i = 0; i < n; i++) {
+            x[i] = reps[i].metric[m];
+        }
+        out->metric[m] = sim_ci_compute(x, n, conf);
+    }
+    out->t0_s = reps[0].t0_s;
+    out->dt_s = reps[0].dt_s;
+    out->n_steps = reps[0].n_steps;
+    out->series = sim_xcalloc(RS_N * (out->n_steps ? out->n_steps : 1), sizeof *out->series);
+    for (int k = 0; k < RS_N; k++) {
+        for (size_t t = 0; t < out->n_steps; t++) {
+            for (size_t i = 0; i < n; i++) {
+                x[i] = reps[i].series[(size_t)k * reps[i].n_steps + t];
+            }
+            out->series[(size_t)k * out->n_steps + t] = sim_ci_compute(x, n, conf);
+        }
+    }
+    free(x);
+    for (size_t i = 0; i < n; i++) {
+        sim_loghist_merge(&out->latency, &reps[i].latency);
+        out->n_events += reps[i].n_events;
+        out->n_requests += reps[i].n_requests;
+        if (reps[i].stopped) {
+            if (out->n_stopped == 0) {
+                memcpy(out->finding, reps[i].finding, sizeof out->finding);
+            }
+            out->n_stopped++;
+        }
+    }
+}
+
+void results_summary_fini(struct exp_summary *s)
+{
+    free(s->series);
+    s->series = NULL;
+    sim_loghist_fini(&s->latency);
+}
+
+int results_metric_find(const char *name)
+{
+    for (int i = 0; i < RM_N; i++) {
+        if (strcmp(results_metrics[i].name, name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+#include "models/tasks.h"
+
+#include "sim/check.h"
+
+#include <math.h>
+
+void tasks_init(struct tasks *tk, struct sim *s, struct memory *mem, const struct spawn_params *p,
+                double task_bytes)
+{
+    tk->s = s;
+    tk->mem = mem;
+    tk->task_bytes = task_bytes;
+    tk->max_tasks = p->max_tasks;
+    tk->n_spawned = tk->n_refused = tk->n_leaked = 0;
+    sim_level_init(&tk->live, sim_now(s), 0.0);
+    const struct spawn_site *sites[TASK_N_SITES] = {
+        [TASK_CONN] = &p->per_conn,       [TASK_REQUEST] = &p->per_request,
+        [TASK_STREAM] = &p->per_stream,   [TASK_EVENT] = &p->per_event,
+        [TASK_RELEASE] = &p->per_release, [TASK_UPSTREAM_CONN] = &p->per_upstream_conn,
+        [TASK_BACKGROUND] = NULL,
+    };
+    for (int i = 0; i < TASK_N_SITES; i++) {
+        struct tasks_site *ts = &tk->site[i];
+        ts->tk = tk;
+        ts->live = 0.0;
+        ts->n_spawned = ts->n_leaked = ts->n_parked = 0;
+        /* hyper spawns its connection drivers itself: no design can bound them. */
+        ts->bounded = sites[i] && i != TASK_UPSTREAM_CONN && isfinite(sites[i]->max_live);
+        ts->lifetime_s = sites[i] ? sites[i]->lifetime_s : 0.0;
+        if (ts->bounded) {
+            sim_sem_init(&ts->sem, s, sites[i]->max_live);
+        }
+    }
+}
+
+void tasks_fini(struct tasks *tk)
+{
+    sim_level_fini(&tk->live);
+    for (int i = 0; i < TASK_N_SITES; i++) {
+        if (tk->site[i].bounded) {
+            sim_sem_fini(&tk->site[i].sem);
+        }
+    }
+}
+
+static void count_spawn(struct tasks *tk, struct tasks_site *ts)
+{
+    ts->live += 1.0;
+    ts->n_spawned++;
+    tk->n_spawned++;
+    sim_level_add(&tk->live, sim_now(tk->s), 1.0);
+    memory_add(tk->mem, MEM_TASKS, tk->task_bytes);
+}
+
+enum tasks_spawn_result tasks_spawn(struct tasks *tk, enum task_site site, sim_wake_fn *fn,
+                                    void *who, struct sim_waiter **waiter)
+{
+    struct tasks_site *ts = &tk->site[site];
+    if (tk->live.value >= tk->max_tasks) {
+        tk->n_refused++;
+        return TASKS_REFUSED;
+    }
+    if (ts->bounded && !sim_sem_acquire(&ts->sem, 1.0, INFINITY, fn, who, waiter)) {
+        /* The permit comes later; the task is counted when fn runs (see parked_grant). */
+        ts->n_parked++;
+        return TASKS_PARKED;
+    }
+    count_spawn(tk, ts);
+    return TASKS_SPAWNED;
+}
+
+void tasks_abandon(struct tasks *tk, enum task_site site, struct sim_waiter *w)
+{
+    sim_sem_abandon(&tk->site[site].sem, w);
+}
+
+void tasks_exit(struct tasks *tk, enum task_site site)
+{
+    struct tasks_site *ts = &tk->site[site];
+    SIM_ASSERT(ts->live >= 1.0);
+    ts->live -= 1.0;
+    sim_level_add(&tk->live, sim_now(tk->s), -1.0);
+    memory_add(tk->mem, MEM_TASKS, -tk->task_bytes);
+    if (ts->bounded) {
+        sim_sem_release(&ts->sem, 1.0);
+    }
+}
+
+void tasks_leak(struct tasks *tk, enum task_site site)
+{
+    tk->site[site].n_leaked++;
+    tk->n_leaked++;
+}
+
+void tasks_start(struct tasks *tk, enum task_site site) { count_spawn(tk, &tk->site[site]); }
+
+void tasks_granted(struct tasks *tk, enum task_site site) { count_spawn(tk, &tk->site[site]); }
+
+static void fire_exit(struct sim *s, void *subject, void *object)
+{
+    (void)s;
+    (void)object;
+    struct tasks_site *ts = subject;
+    tasks_exit(ts->tk, (enum task_site)(ts - ts->tk->site));
+}
+
+static void fire_granted(struct sim *s, void *who, void *item, bool ok)
+{
+    (void)item;
+    (void)ok; /* no timeout on spawn permits */
+    struct tasks_site *ts = who;
+    struct tasks *tk = ts->tk;
+    count_spawn(tk, ts);
+    sim_schedule(s, ts->lifetime_s, 0, fire_exit, ts, NULL);
+}
+
+bool tasks_fire(struct tasks *tk, enum task_site site)
+{
+    struct tasks_site *ts = &tk->site[site];
+    enum tasks_spawn_result r = tasks_spawn(tk, site, fire_granted, ts, NULL);
+    if (r == TASKS_REFUSED) {
+        return false;
+    }
+    if (r == TASKS_SPAWNED) {
+        sim_schedule(tk->s, ts->lifetime_s, 0, fire_exit, ts, NULL);
+    }
+    return true;
+}
