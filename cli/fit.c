@@ -226,7 +226,7 @@ static int fit_samples(const char *path, const char *column, const struct sample
             if (!res[i].ok || res[i].rank_aic != rank) {
                 continue;
             }
-            char params[96];
+            char params[160];
             describe(&res[i], unit, params, sizeof params);
             printf("%-4zu %-4zu %-17s %-40s %14.6g %14.6g %9.5f %9.3g %10.4g\n", res[i].rank_aic,
                    res[i].rank_ks, sim_dist_kind_name(res[i].kind), params, res[i].loglik,
@@ -351,7 +351,7 @@ static int fit_arrivals(const char *path, const char *column, double window_s,
         fit_format_value(fr.w[k].start_s, &sec, at, sizeof at);
         printf("%-8zu %10s %10zu %12.4g       [%9.4g, %9.4g]%s\n", k, at, fr.w[k].count,
                fr.w[k].rate_per_s, fr.w[k].lo_per_s, fr.w[k].hi_per_s,
-               fr.w[k].dur_s < window_s * (1 - 1e-9) ? "  (partial)" : "");
+               fr.w[k].dur_s < window_s * 0.95 ? "  (partial)" : "");
     }
     char sub[48];
     fit_format_value(fr.sub_window_s, &sec, sub, sizeof sub);

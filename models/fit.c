@@ -716,6 +716,9 @@ void fit_yaml_empirical(const char *file, const char *column, const struct sampl
 /* Sub-windows per window for the index of dispersion: 50 gives ~49 degrees of freedom per
  * window, so even a 5-window trace estimates it to about +-0.1. */
 enum { FIT_SUBWINDOWS = 50 };
+/* A window observed for 95% of its length counts as whole: the first arrival comes a gap after
+ * the trace really started, so the first window is almost never observed from its very start. */
+static const double FIT_WHOLE = 0.95;
 
 static void poisson_ci(size_t k, double conf, double *lo, double *hi)
 {
@@ -818,7 +821,7 @@ int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double wi
     double cs = 0.0, cs2 = 0.0;
     size_t nf = 0;
     for (size_t k = 0; k < nw; k++) {
-        if (fabs(fr->w[k].dur_s - window_s) < 1e-9 * window_s) {
+        if (fr->w[k].dur_s >= FIT_WHOLE * window_s) {
             cs += (double)fr->w[k].count;
             cs2 += (double)fr->w[k].count * (double)fr->w[k].count;
             nf++;

@@ -621,7 +621,7 @@ static int layout_detect(struct layout *lo, const struct reader *r, const char *
     /* One cell that is not a value: a one-word header such as "latency_ms". */
     lo->has_header = true;
     lo->col_idx = 0;
-    snprintf(s->column, sizeof s->column, "%s", names);
+    snprintf(s->column, sizeof s->column, "%.*s", (int)(sizeof s->column - 1), names);
     return SIM_OK;
 }
 
