@@ -22,6 +22,8 @@ static const struct command commands[] = {
     {"bench", cli_bench, "engine benchmarks (mm1, hold)"},
     {"run", cli_run, "replications of a design under a traffic profile, with CIs"},
     {"fit", cli_fit, "fit distributions to samples, or a rate schedule to arrival times"},
+    {"check", cli_check, "validate profiles, designs and scenarios; --print the resolved config"},
+    {"list", cli_list, "the built-in profiles, designs and scenarios"},
 };
 
 static void usage(FILE *f)
