@@ -243,7 +243,7 @@ int cli_run(int argc, char **argv)
         free(e);
         return 2;
     }
-    snprintf(e->name, sizeof e->name, "%s:%s", pname, dname);
+    snprintf(e->name, sizeof e->name, "%.31s:%.31s", pname, dname);
     if (reps) {
         e->run.reps = (unsigned)reps;
     }
