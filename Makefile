@@ -8,7 +8,7 @@ CMAKE_ARGS ?=
 PKGS_PC    := gsl yaml-0.1 cairo cmocka zlib
 DEB_PKGS   := libgsl-dev libyaml-dev libcairo2-dev cmake libcmocka-dev pkg-config fonts-dejavu-core zlib1g-dev
 
-.PHONY: all deps build report test test-asan test-tsan bench clean
+.PHONY: all deps build report test test-asan test-tsan bench clean fuzz fuzz-ci
 
 all: build
 
@@ -52,3 +52,17 @@ bench: build
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan
+
+# Config loader fuzzing (issue 3): libFuzzer with ASan+UBSan, seeded with configs/.
+# fuzz-ci is the bounded CI run: FUZZ_SECONDS (60), fails on a crash, leak or hang.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang-14
+fuzz:
+	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=$(FUZZ_CC) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DPROXYSIM_FUZZ=ON -DSIM_ASAN=ON -DSIM_UBSAN=ON -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link >/dev/null
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_config
+
+fuzz-ci: fuzz
+	mkdir -p build-fuzz/corpus
+	build-fuzz/tests/fuzz_config -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  -max_len=16384 -print_final_stats=1 build-fuzz/corpus configs/profiles configs/designs configs/scenarios

@@ -414,7 +414,7 @@ struct load {
     int n_files;
     struct where locs[N_KEYS];         /* where each key was last set */
     int chain_file[CONFIG_MAX_DEPTH];  /* sources being loaded, outermost first */
-    char chain_id[CONFIG_MAX_DEPTH][PATH_MAX];
+    char chain_id[CONFIG_MAX_DEPTH][1024]; /* identities; longer paths are cut */
     int n_chain;
 };
 
@@ -855,7 +855,6 @@ static int get_quantity(struct doc *d, const yaml_node_t *n, const char *path, c
                         enum kunit u, unsigned flags, double lo, double hi, double *out)
 {
     char want[160], got[64];
-    describe(u, flags, lo, hi, want, sizeof want);
     const char *unit_at = "";
     double v = 0.0;
     switch (parse_quantity(text, u, &v, &unit_at)) {
@@ -864,13 +863,16 @@ static int get_quantity(struct doc *d, const yaml_node_t *n, const char *path, c
             *out = INFINITY;
             return SIM_OK;
         }
+        describe(u, flags, lo, hi, want, sizeof want);
         return errn(d, n, path, "wrong type (got '%s', expected %s)", shown(text, got, sizeof got),
                     want);
     case Q_NOT_NUMBER:
+        describe(u, flags, lo, hi, want, sizeof want);
         return errn(d, n, path, "wrong type (got '%s', expected %s)", shown(text, got, sizeof got),
                     want);
     case Q_BAD_UNIT: {
         char ub[64];
+        describe(u, flags, lo, hi, want, sizeof want);
         return errn(d, n, path, "bad unit '%s' (got '%s', expected %s)", shown(unit_at, ub, sizeof ub),
                     shown(text, got, sizeof got), want);
     }
@@ -880,6 +882,7 @@ static int get_quantity(struct doc *d, const yaml_node_t *n, const char *path, c
     bool ok = isfinite(v) && v >= lo && v <= hi && (!(flags & KF_POS) || v > lo) &&
               (!(flags & KF_INT) || v == floor(v));
     if (!ok) {
+        describe(u, flags, lo, hi, want, sizeof want);
         return errn(d, n, path, "out of range (got %s, expected %s)", shown(text, got, sizeof got),
                     want);
     }
@@ -1631,6 +1634,8 @@ static int set_scalar(struct doc *d, const struct key *k, void *base, const yaml
                 *(int *)f = i;
                 return SIM_OK;
             }
+        }
+        for (int i = 0; k->names[i]; i++) {
             best_offer(&b, text, k->names[i], strlen(k->names[i]));
             used += (size_t)snprintf(want + used, sizeof want - used, "%s%s", i ? ", " : "", k->names[i]);
             if (used >= sizeof want) {
@@ -1739,6 +1744,47 @@ static int set_text(struct doc *parent, size_t ki, void *base, const char *text,
 
 /* ---- defaults ---- */
 
+/* "{dist: lognormal, mean: 20ms, cv: 1}" as a YAML document, built through libyaml's
+ * document API instead of its parser: the table's defaults are flat flow mappings of
+ * plain scalars, so splitting at ", " and ": " is enough. */
+static bool flow_default_doc(const char *text, yaml_document_t *y)
+{
+    char buf[160];
+    size_t n = strlen(text);
+    if (n < 2 || n - 2 >= sizeof buf || text[n - 1] != '}') {
+        return false;
+    }
+    memcpy(buf, text + 1, n - 2);
+    buf[n - 2] = '\0';
+    if (!yaml_document_initialize(y, NULL, NULL, NULL, 1, 1)) {
+        return false;
+    }
+    int map = yaml_document_add_mapping(y, NULL, YAML_FLOW_MAPPING_STYLE);
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(item, ':');
+        if (colon == NULL) {
+            yaml_document_delete(y);
+            return false;
+        }
+        *colon = '\0';
+        char *k = item, *v = colon + 1;
+        while (*k == ' ') {
+            k++;
+        }
+        while (*v == ' ') {
+            v++;
+        }
+        int kn = yaml_document_add_scalar(y, NULL, (yaml_char_t *)k, (int)strlen(k), YAML_PLAIN_SCALAR_STYLE);
+        int vn = yaml_document_add_scalar(y, NULL, (yaml_char_t *)v, (int)strlen(v), YAML_PLAIN_SCALAR_STYLE);
+        if (!map || !kn || !vn || !yaml_document_append_mapping_pair(y, map, kn, vn)) {
+            yaml_document_delete(y);
+            return false;
+        }
+    }
+    return true;
+}
+
 static void apply_defaults(enum config_kind kind, void *base)
 {
     struct sim_err err;
@@ -1750,9 +1796,15 @@ static void apply_defaults(enum config_kind kind, void *base)
             continue;
         }
         int rc;
-        /* The fast path: plain defaults need no YAML parser. */
-        if (keys[i].def[0] == '{' || keys[i].def[0] == '[') {
-            rc = set_text(&d, i, base, keys[i].def, d.file, 0);
+        /* Defaults need no YAML parser: they are applied on every load, so their cost
+         * is the floor of every load (and of every fuzz input). */
+        if (keys[i].def[0] == '{') {
+            yaml_document_t y;
+            SIM_REQUIRE(flow_default_doc(keys[i].def, &y));
+            d.y = &y;
+            rc = set_node(&d, i, base, yaml_document_get_root_node(&y));
+            d.y = NULL;
+            yaml_document_delete(&y);
         } else {
             rc = set_scalar(&d, &keys[i], base, NULL, keys[i].def);
         }
@@ -1859,7 +1911,16 @@ static int parse_text_doc(struct load *ld, int file, const char *data, size_t le
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
     if (!yaml_parser_load(&p, y)) {
+        yaml_mark_t reader_mark = {0};
         const yaml_mark_t *m = &p.problem_mark;
+        if (p.error == YAML_READER_ERROR) {
+            /* Encoding errors carry a byte offset, not a mark. */
+            for (size_t i = 0; i < p.problem_offset && i < len; i++) {
+                reader_mark.line += data[i] == '\n';
+                reader_mark.column = data[i] == '\n' ? 0 : reader_mark.column + 1;
+            }
+            m = &reader_mark;
+        }
         char what[200];
         if (p.context) {
             snprintf(what, sizeof what, "%s %s (line %zu, column %zu)", p.problem ? p.problem : "error",
@@ -2283,7 +2344,7 @@ static int finalize_profile(struct load *ld, struct profile *p)
     char a[40], b[40];
     double sum = p->mix.post_json_p + p->mix.post_sse_p + p->mix.get_sse_p;
     if (fabs(sum - 1.0) > 1e-6) {
-        fmt_double(a, sizeof a, sum);
+        snprintf(a, sizeof a, "%.6g", sum);
         return err_key(ld, CONFIG_PROFILE, "mix.post_json",
                        "out of range (got post_json + post_sse + get_sse = %s, expected a sum of 1)", a);
     }
@@ -2984,4 +3045,43 @@ enum config_kind config_key_kind(size_t i)
 const char *config_key_doc(size_t i)
 {
     return i < N_KEYS ? keys[i].doc : NULL;
+}
+
+const char *config_key_default(size_t i)
+{
+    return i < N_KEYS ? keys[i].def : NULL;
+}
+
+void config_key_type(size_t i, char *buf, size_t size)
+{
+    const struct key *k = &keys[i];
+    static const char *const units[] = {"", "duration", "size", "rate", "byte rate"};
+    switch (k->type) {
+    case KT_STR:
+        snprintf(buf, size, (k->flags & KF_PATH) ? "path" : "string");
+        return;
+    case KT_BOOL:
+        snprintf(buf, size, "bool");
+        return;
+    case KT_U64:
+        snprintf(buf, size, "integer, 64-bit");
+        return;
+    case KT_ENUM: {
+        size_t used = (size_t)snprintf(buf, size, "enum:");
+        for (int j = 0; k->names[j] && used < size; j++) {
+            used += (size_t)snprintf(buf + used, size - used, "%s %s", j ? "," : "", k->names[j]);
+        }
+        return;
+    }
+    case KT_DIST:
+        snprintf(buf, size, "distribution%s%s", k->unit ? " of " : "", k->unit ? units[k->unit] : "");
+        return;
+    case KT_SCHED:
+        snprintf(buf, size, "schedule of %s", k->unit ? units[k->unit] : "counts");
+        return;
+    case KT_NUM:
+    case KT_UINT:
+        describe(k->unit, k->flags | (k->type == KT_UINT ? KF_INT : 0), k->lo, k->hi, buf, size);
+        return;
+    }
 }

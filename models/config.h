@@ -122,5 +122,8 @@ size_t config_key_count(void);
 const char *config_key_path(size_t i);
 enum config_kind config_key_kind(size_t i);
 const char *config_key_doc(size_t i);
+const char *config_key_default(size_t i);
+/* Type, unit and range in words: "a duration (...) >= 0s or 'unlimited'". */
+void config_key_type(size_t i, char *buf, size_t size);
 
 #endif

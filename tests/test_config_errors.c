@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * test_config_errors.c - one test per class of bad config input, each asserting
+ * the whole error line: file, line, column, key path and message.  Fixtures are
+ * in tests/data/config/.
+ */
+#include "models/config.h"
+#include "sim/check.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static const char *src_dir(void)
+{
+    const char *s = getenv("PROXYSIM_SOURCE_DIR");
+    return s ? s : ".";
+}
+
+/* Loads fixture name (any kind) and asserts the error line is "<path>:<rest>". */
+static void expect_error(const char *name, const char *rest)
+{
+    char path[1024], want[2048];
+    snprintf(path, sizeof path, "%s/tests/data/config/%s", src_dir(), name);
+    snprintf(want, sizeof want, "%s:%s", path, rest);
+    struct experiment *ex = sim_xcalloc(1, sizeof *ex);
+    struct sim_err err;
+    int rc = config_load_any(path, NULL, ex, &err);
+    assert_int_equal(rc, SIM_EINVAL);
+    assert_string_equal(err.msg, want);
+    config_free_experiment(ex);
+    free(ex);
+}
+
+static void test_unknown_key(void **state)
+{
+    (void)state;
+    expect_error("unknown_key.yaml", "4:3: upstream.idle_timout: unknown key (got 'idle_timout', "
+                                     "expected a design key; did you mean 'idle_timeout'?)");
+}
+
+static void test_wrong_type(void **state)
+{
+    (void)state;
+    expect_error("wrong_type.yaml", "3:14: upstream.max_conns: wrong type (got 'lots', expected a "
+                                    "whole number >= 1 or 'unlimited')");
+}
+
+static void test_out_of_range(void **state)
+{
+    (void)state;
+    expect_error("out_of_range.yaml", "3:14: upstream.max_conns: out of range (got -3, expected a "
+                                      "whole number >= 1 or 'unlimited')");
+}
+
+static void test_bad_unit(void **state)
+{
+    (void)state;
+    expect_error("bad_unit.yaml",
+                 "3:17: upstream.idle_timeout: bad unit 'parsecs' (got '90parsecs', expected a "
+                 "duration (250us, 20ms, 1.5s, 5min, 2h) >= 0s or 'unlimited')");
+}
+
+static void test_bad_enum(void **state)
+{
+    (void)state;
+    expect_error("bad_enum.yaml", "3:10: upstream.scope: unknown value (got 'per_reqest', expected "
+                                  "one of shared, per_request, per_stream; did you mean "
+                                  "'per_request'?)");
+}
+
+static void test_unknown_distribution(void **state)
+{
+    (void)state;
+    expect_error("unknown_dist.yaml",
+                 "2:26: upstream_service.dist: unknown distribution (got 'exponental', expected one "
+                 "of deterministic, exponential, uniform, normal, lognormal, gamma, weibull, pareto, "
+                 "hyperexponential, empirical; did you mean 'exponential'?)");
+}
+
+static void test_distribution_missing_parameter(void **state)
+{
+    (void)state;
+    expect_error("dist_missing_param.yaml",
+                 "2:19: upstream_service: missing required key for lognormal (expected {mean, cv} "
+                 "or {median, p99} or {mu, sigma})");
+}
+
+static void test_missing_required_key(void **state)
+{
+    (void)state;
+    expect_error("missing_required.yaml",
+                 "2:1: design: missing required key (got a scenario without 'design', expected a "
+                 "design name, path or mapping)");
+    expect_error("missing_clients.yaml",
+                 "3:9: arrivals.kind: missing required key (got kind closed without "
+                 "arrivals.clients, expected a client population)");
+}
+
+static void test_inheritance_cycle(void **state)
+{
+    (void)state;
+    char a[1024], b[1024], rest[4096];
+    snprintf(a, sizeof a, "%s/tests/data/config/cycle_a.yaml", src_dir());
+    snprintf(b, sizeof b, "%s/tests/data/config/cycle_b.yaml", src_dir());
+    struct experiment *ex = sim_xcalloc(1, sizeof *ex);
+    struct sim_err err;
+    assert_int_equal(config_load_any(a, NULL, ex, &err), SIM_EINVAL);
+    /* Reported where the file that closes the loop names its base. */
+    snprintf(rest, sizeof rest,
+             "%s:2:7: base: inheritance cycle (got %s -> %s -> %s, expected a chain that ends)", b,
+             a, b, a);
+    assert_string_equal(err.msg, rest);
+    free(ex);
+}
+
+static void test_duplicate_key(void **state)
+{
+    (void)state;
+    expect_error("duplicate_key.yaml",
+                 "5:3: sessions.ttl: duplicate key (got 'ttl' twice, expected each key once)");
+}
+
+static void test_yaml_syntax_error(void **state)
+{
+    (void)state;
+    expect_error("syntax_error.yaml",
+                 "3:9: (document): YAML syntax error: did not find expected ',' or '}' while "
+                 "parsing a flow mapping (line 2, column 11)");
+}
+
+static void test_empty_file(void **state)
+{
+    (void)state;
+    expect_error("empty.yaml",
+                 "1:1: (document): empty file (got no YAML document, expected a mapping of keys)");
+}
+
+static void test_binary_garbage(void **state)
+{
+    (void)state;
+    expect_error("binary.yaml", "2:1: (document): binary data (got a NUL byte, expected UTF-8 YAML text)");
+    /* Invalid UTF-8 without NULs goes to libyaml, which names the byte. */
+    struct experiment *ex = sim_xcalloc(1, sizeof *ex);
+    struct sim_err err;
+    const char bad[] = "kind: design\nname: \xff\xfe\n";
+    assert_int_equal(config_load_buffer("garbage.yaml", bad, sizeof bad - 1, NULL, ex, &err), SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "garbage.yaml:2:7: (document): YAML syntax error: invalid leading UTF-8 octet"));
+    free(ex);
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    struct experiment *ex = sim_xcalloc(1, sizeof *ex);
+    struct sim_err err;
+    assert_int_equal(config_load_any("/nonexistent/dir/x.yaml", NULL, ex, &err), SIM_EINVAL);
+    assert_string_equal(err.msg, "/nonexistent/dir/x.yaml:1:1: (file): cannot read: No such file or directory");
+    assert_int_equal(config_load_any("/", NULL, ex, &err), SIM_EINVAL);
+    assert_string_equal(err.msg, "/:1:1: (file): cannot read: not a regular file");
+    struct design d;
+    assert_int_equal(config_load_design("no-such-design", &d, &err), SIM_EINVAL);
+    assert_string_equal(err.msg,
+                        "no-such-design:1:1: (file): unknown design (got 'no-such-design', expected a "
+                        "built-in name (bounded-target, legacy-reverse, refactored-at-review, "
+                        "refactored-hardened) or a path to a .yaml file)");
+    free(ex);
+}
+
+static void test_cross_field_and_schedule(void **state)
+{
+    (void)state;
+    expect_error("mix_sum.yaml", "2:18: mix.post_json: out of range (got post_json + post_sse + "
+                                 "get_sse = 0.9, expected a sum of 1)");
+    expect_error("schedule_order.yaml", "4:74: arrivals.rate[2].at: out of order (got 30s, expected "
+                                        "a time >= the previous point's)");
+}
+
+static void test_empirical_csv_error(void **state)
+{
+    (void)state;
+    char csv[1024], want[2048];
+    snprintf(csv, sizeof csv, "%s/tests/data/config/bad_samples.csv", src_dir());
+    snprintf(want, sizeof want,
+             "%s:3:3: upstream_service.file: not a sample (got 'oops', expected a number >= 0)", csv);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/data/config/empirical_bad.yaml", src_dir());
+    struct experiment *ex = sim_xcalloc(1, sizeof *ex);
+    struct sim_err err;
+    assert_int_equal(config_load_any(path, NULL, ex, &err), SIM_EINVAL);
+    assert_string_equal(err.msg, want);
+    free(ex);
+}
+
+static void test_set_errors(void **state)
+{
+    (void)state;
+    struct experiment *ex = sim_xcalloc(1, sizeof *ex);
+    struct sim_err err;
+    assert_int_equal(config_build_experiment("low", "legacy-reverse", NULL, ex, &err), SIM_OK);
+    assert_int_equal(config_apply_set(ex, "upstream.max_conns=-3", &err), SIM_EINVAL);
+    assert_string_equal(err.msg, "--set:1:20: upstream.max_conns: out of range (got -3, expected a "
+                                 "whole number >= 1 or 'unlimited')");
+    assert_int_equal(config_apply_set(ex, "upstream.max_con=3", &err), SIM_EINVAL);
+    assert_string_equal(err.msg, "--set:1:1: upstream.max_con: unknown key (got 'upstream.max_con', "
+                                 "expected a key of docs/CONFIG.md; did you mean 'max_conns'?)");
+    assert_int_equal(config_apply_set(ex, "name=x", &err), SIM_EINVAL);
+    assert_string_equal(err.msg, "--set:1:1: name: ambiguous key (got 'name', expected profile.name "
+                                 "or design.name or scenario.name)");
+    assert_int_equal(config_apply_set(ex, "upstream.idle_timeout", &err), SIM_EINVAL);
+    assert_string_equal(err.msg, "--set:1:1: (--set): wrong syntax (got 'upstream.idle_timeout', "
+                                 "expected key.path=value)");
+    /* A failed --set leaves the value as it was. */
+    assert_true(ex->design.upstream.max_conns == INFINITY);
+    config_free_experiment(ex);
+    free(ex);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_wrong_type),
+        cmocka_unit_test(test_out_of_range),
+        cmocka_unit_test(test_bad_unit),
+        cmocka_unit_test(test_bad_enum),
+        cmocka_unit_test(test_unknown_distribution),
+        cmocka_unit_test(test_distribution_missing_parameter),
+        cmocka_unit_test(test_missing_required_key),
+        cmocka_unit_test(test_inheritance_cycle),
+        cmocka_unit_test(test_duplicate_key),
+        cmocka_unit_test(test_yaml_syntax_error),
+        cmocka_unit_test(test_empty_file),
+        cmocka_unit_test(test_binary_garbage),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_cross_field_and_schedule),
+        cmocka_unit_test(test_empirical_csv_error),
+        cmocka_unit_test(test_set_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
