@@ -13,5 +13,9 @@ int cli_run(int argc, char **argv);
 int cli_fit(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_list(int argc, char **argv);
+/* issue 7: experiments */
+int cli_compare(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
+int cli_plan(int argc, char **argv);
 
 #endif

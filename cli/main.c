@@ -24,6 +24,9 @@ static const struct command commands[] = {
     {"fit", cli_fit, "fit distributions to samples, or a rate schedule to arrival times"},
     {"check", cli_check, "validate profiles, designs and scenarios; --print the resolved config"},
     {"list", cli_list, "the built-in profiles, designs and scenarios"},
+    {"compare", cli_compare, "two designs on the same traffic: paired differences with CIs"},
+    {"sweep", cli_sweep, "vary config keys over a grid: metrics with CIs per point"},
+    {"plan", cli_plan, "smallest or largest value of a key that meets SLOs"},
 };
 
 static void usage(FILE *f)

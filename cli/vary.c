@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * vary.c - `--vary KEY=LIST` values; see vary.h.
+ */
+#include "cli/vary.h"
+
+#include "sim/check.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Base-unit factors of the suffixes models/config.c accepts; the loader
+ * re-checks every text, this table only places values on an axis. */
+struct unit_factor {
+    const char *name;
+    double factor;
+};
+static const struct unit_factor units[] = {
+    {"", 1},          {"ns", 1e-9},     {"us", 1e-6},     {"ms", 1e-3},    {"s", 1},
+    {"sec", 1},       {"min", 60},      {"h", 3600},      {"d", 86400},    {"B", 1},
+    {"KB", 1e3},      {"kB", 1e3},      {"KiB", 1024},    {"MB", 1e6},     {"MiB", 1048576.0},
+    {"GB", 1e9},      {"GiB", 1073741824.0}, {"TB", 1e12}, {"/s", 1},      {"/min", 1.0 / 60},
+    {"/h", 1.0 / 3600}, {"/ms", 1e3},
+};
+
+static bool unit_factor(const char *u, double *f)
+{
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(units[i].name, u) == 0) {
+            *f = units[i].factor;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "20ms" -> 20 and "ms".  Returns false when there is no number. */
+static bool split_number(const char *s, size_t len, double *num, char *unit, size_t usize)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf) {
+        return false;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (end == buf || errno != 0 || !isfinite(v) || isalpha((unsigned char)buf[0])) {
+        return false;
+    }
+    while (*end == ' ') {
+        end++;
+    }
+    snprintf(unit, usize, "%s", end);
+    *num = v;
+    return true;
+}
+
+static void fmt_value(double v, const char *unit, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.12g%s", v, unit);
+}
+
+static void push(struct vary *v, size_t *cap, double written, const char *unit, double factor)
+{
+    if (v->n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        v->base = sim_xreallocarray(v->base, *cap, sizeof *v->base);
+        v->text = sim_xreallocarray(v->text, *cap, sizeof *v->text);
+    }
+    fmt_value(written, unit, v->text[v->n], VARY_TEXT_MAX);
+    /* The base value from the rounded text, so the axis shows what the model ran. */
+    v->base[v->n] = strtod(v->text[v->n], NULL) * factor;
+    v->n++;
+}
+
+int vary_parse(const char *flag, const char *text, bool allow_plain_range, struct vary *out,
+               struct sim_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text || (size_t)(eq - text) >= sizeof out->key) {
+        return sim_err_set(err, SIM_EINVAL, "%s '%s': expected KEY=LIST (e.g. upstream.max_conns=8:64:8)",
+                           flag, text);
+    }
+    memcpy(out->key, text, (size_t)(eq - text));
+    out->key[eq - text] = '\0';
+    const char *list = eq + 1;
+    size_t cap = 0;
+    int rc = SIM_OK;
+    if (strchr(list, ':')) {
+        const char *c1 = strchr(list, ':');
+        const char *c2 = strchr(c1 + 1, ':');
+        double lo, hi, st = 0.0;
+        char ulo[16], uhi[16], ust[16] = "";
+        bool geometric = false;
+        if (!split_number(list, (size_t)(c1 - list), &lo, ulo, sizeof ulo) ||
+            !split_number(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1), &hi, uhi, sizeof uhi)) {
+            rc = sim_err_set(err, SIM_EINVAL,
+                             "%s '%s': bad range (expected lo:hi:step or lo:hi:xFACTOR with numbers, "
+                             "e.g. 8:64:8, 10ms:200ms:10ms, 1:64:x2)", flag, text);
+            goto fail;
+        }
+        if (c2) {
+            const char *s3 = c2 + 1;
+            if (*s3 == 'x' || *s3 == '*') {
+                geometric = true;
+                s3++;
+            }
+            if (!split_number(s3, strlen(s3), &st, ust, sizeof ust) || strchr(s3, ':')) {
+                rc = sim_err_set(err, SIM_EINVAL, "%s '%s': bad step '%s' (expected a number, or "
+                                 "xFACTOR)", flag, text, c2 + 1);
+                goto fail;
+            }
+        } else if (!allow_plain_range) {
+            rc = sim_err_set(err, SIM_EINVAL, "%s '%s': a range needs a step (expected lo:hi:step "
+                             "or lo:hi:xFACTOR)", flag, text);
+            goto fail;
+        }
+        if ((uhi[0] && strcmp(uhi, ulo) != 0) || (ust[0] && (geometric || strcmp(ust, ulo) != 0))) {
+            rc = sim_err_set(err, SIM_EINVAL, "%s '%s': units differ (expected the unit of lo, '%s', "
+                             "on hi and step, or none)", flag, text, ulo);
+            goto fail;
+        }
+        double f;
+        if (!unit_factor(ulo, &f)) {
+            rc = sim_err_set(err, SIM_EINVAL, "%s '%s': unknown unit '%s' (expected ns, us, ms, s, "
+                             "min, h, B, KiB, MiB, GiB, KB, MB, GB, /s, /min or none)", flag, text, ulo);
+            goto fail;
+        }
+        if (!(hi >= lo)) {
+            rc = sim_err_set(err, SIM_EINVAL, "%s '%s': hi < lo (expected lo <= hi)", flag, text);
+            goto fail;
+        }
+        snprintf(out->unit, sizeof out->unit, "%s", ulo);
+        out->is_range = true;
+        out->lo = lo;
+        if (geometric) {
+            if (!(st > 1.0) || !(lo > 0.0)) {
+                rc = sim_err_set(err, SIM_EINVAL, "%s '%s': a geometric range needs lo > 0 and a "
+                                 "factor > 1 (got lo %g, factor %g)", flag, text, lo, st);
+                goto fail;
+            }
+            for (double x = lo; x <= hi * (1 + 1e-9); x *= st) {
+                if (out->n >= VARY_MAX_VALUES) {
+                    break;
+                }
+                push(out, &cap, x, ulo, f);
+            }
+        } else {
+            if (!c2) {
+                bool whole = lo == floor(lo) && hi == floor(hi);
+                st = whole ? 1.0 : (hi - lo) / 100.0;
+                if (st == 0.0) {
+                    st = 1.0;
+                }
+            }
+            if (!(st > 0.0)) {
+                rc = sim_err_set(err, SIM_EINVAL, "%s '%s': step must be > 0 (got %g)", flag, text, st);
+                goto fail;
+            }
+            double count = floor((hi - lo) / st + 1e-9) + 1.0;
+            if (count > VARY_MAX_VALUES) {
+                rc = sim_err_set(err, SIM_EINVAL, "%s '%s': too many values (got %.0f, expected at "
+                                 "most %d)", flag, text, count, VARY_MAX_VALUES);
+                goto fail;
+            }
+            out->step = st;
+            for (size_t i = 0; i < (size_t)count; i++) {
+                push(out, &cap, lo + (double)i * st, ulo, f);
+            }
+        }
+    } else {
+        const char *s = list;
+        for (;;) {
+            const char *comma = strchr(s, ',');
+            size_t len = comma ? (size_t)(comma - s) : strlen(s);
+            double x, f;
+            char u[16];
+            if (!split_number(s, len, &x, u, sizeof u)) {
+                rc = sim_err_set(err, SIM_EINVAL, "%s '%s': bad value '%.*s' (expected numbers "
+                                 "separated by commas, e.g. 1,2,4,8 or 10ms,50ms)", flag, text,
+                                 (int)len, s);
+                goto fail;
+            }
+            if (!unit_factor(u, &f)) {
+                rc = sim_err_set(err, SIM_EINVAL, "%s '%s': unknown unit '%s' (expected ns, us, ms, "
+                                 "s, min, h, B, KiB, MiB, GiB, KB, MB, GB, /s, /min or none)", flag,
+                                 text, u);
+                goto fail;
+            }
+            push(out, &cap, x, u, f);
+            if (!comma) {
+                break;
+            }
+            s = comma + 1;
+        }
+    }
+    return SIM_OK;
+fail:
+    vary_fini(out);
+    return rc;
+}
+
+void vary_fini(struct vary *v)
+{
+    free(v->base);
+    free(v->text);
+    v->base = NULL;
+    v->text = NULL;
+    v->n = 0;
+}
+
+void vary_assignment(const struct vary *v, size_t i, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s=%s", v->key, v->text[i]);
+}

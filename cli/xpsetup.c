@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * xpsetup.c - shared set-up of the experiment subcommands; see xpsetup.h.
+ */
+#include "cli/xpsetup.h"
+
+#include "models/config.h"
+#include "models/results.h"
+#include "sim/check.h"
+
+#ifdef PROXYSIM_MPI
+#include "cli/mpi_runner.h"
+#endif
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int xpsetup_open(struct xpsetup *x, const char *cmd, unsigned threads)
+{
+    memset(x, 0, sizeof *x);
+    x->cmd = cmd;
+#ifdef PROXYSIM_MPI
+    if (mpi_runner_launched()) {
+        x->mpi = true;
+        return mpi_runner_open(threads, &x->exec);
+    }
+#endif
+    x->exec = trials_exec_threads(threads);
+    return 0;
+}
+
+void xpsetup_close(struct xpsetup *x)
+{
+#ifdef PROXYSIM_MPI
+    if (x->mpi) {
+        mpi_runner_close(&x->exec);
+    }
+#endif
+    x->mpi = false;
+}
+
+int xpsetup_load(const char *cmd, const char *scenario, const char *const *sets, size_t n_sets,
+                 const char *const *extra, size_t n_extra, struct experiment *out)
+{
+    const char **all = sim_xcalloc(n_sets + n_extra + 1, sizeof *all);
+    for (size_t i = 0; i < n_sets; i++) {
+        all[i] = sets[i];
+    }
+    for (size_t i = 0; i < n_extra; i++) {
+        all[n_sets + i] = extra[i];
+    }
+    struct config_overrides ov = {.sets = all, .n_sets = n_sets + n_extra};
+    struct sim_err err;
+    sim_err_clear(&err);
+    int rc;
+    const char *colon = strchr(scenario, ':');
+    if (colon && !strchr(scenario, '/')) {
+        char prof[256];
+        snprintf(prof, sizeof prof, "%.*s", (int)(colon - scenario), scenario);
+        rc = config_build_experiment(prof, colon + 1, &ov, out, &err);
+    } else if (config_builtin_find(CONFIG_PROFILE, scenario)) {
+        rc = config_build_experiment(scenario, "legacy-reverse", &ov, out, &err);
+    } else {
+        rc = config_load_experiment(scenario, &ov, out, &err);
+    }
+    free(all);
+    if (rc != SIM_OK) {
+        fprintf(stderr, "proxysim %s: %s\n", cmd, err.msg);
+        return 2;
+    }
+    return 0;
+}
+
+int xpsetup_mkdir(const char *cmd, const char *dir)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "proxysim %s: --out %s: %s\n", cmd, dir, strerror(errno));
+        return 2;
+    }
+    return 0;
+}
+
+char *xpsetup_path(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *p = sim_xmalloc(len);
+    snprintf(p, len, "%s/%s", dir, name);
+    return p;
+}
+
+void xpsetup_num(char *buf, size_t size, double v)
+{
+    if (v != v) {
+        buf[0] = '\0';
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) {
+            return;
+        }
+    }
+}
+
+void xpsetup_progress_fn(void *ctx, size_t done, size_t total)
+{
+    struct xpsetup_progress *xp = ctx;
+    size_t per = xp->reps_per_point ? xp->reps_per_point : 1;
+    progress_set_outer(&xp->pg, xp->points_before + done / per, xp->points_total, "points");
+    progress_update(&xp->pg, done, total);
+}
+
+enum axis_unit xpsetup_axis_unit(int metric)
+{
+    const char *u = results_metrics[metric].unit;
+    if (strcmp(u, "s") == 0) {
+        return AXIS_UNIT_S;
+    }
+    if (strcmp(u, "B") == 0 || strcmp(u, "B/s") == 0) {
+        return AXIS_UNIT_BYTES;
+    }
+    if (strcmp(u, "1/s") == 0) {
+        return AXIS_UNIT_PER_S;
+    }
+    if (strcmp(u, "1") == 0) {
+        return AXIS_UNIT_FRACTION;
+    }
+    return AXIS_UNIT_NONE;
+}
+
+void xpsetup_fmt_ci(char *buf, size_t size, const struct sim_ci *ci, enum axis_unit u)
+{
+    char m[32], lo[32], hi[32];
+    axis_format(ci->mean, u, m, sizeof m);
+    if (isnan(ci->half)) {
+        snprintf(buf, size, "%s", m);
+        return;
+    }
+    double ref = fmax(fabs(ci->lo), fabs(ci->hi));
+    if (ref == 0.0) {
+        ref = fabs(ci->mean);
+    }
+    axis_format_as(ci->lo, ref, u, false, lo, sizeof lo);
+    axis_format_as(ci->hi, ref, u, false, hi, sizeof hi);
+    snprintf(buf, size, "%s [%s, %s]", m, lo, hi);
+}

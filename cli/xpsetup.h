@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * xpsetup.h - what compare, sweep and plan share: choosing the executor
+ * (threads, or MPI ranks when the binary was built with MPI and started by a
+ * launcher), loading the base experiment, output directories and the
+ * progress line.
+ *
+ * A SCENARIO argument is a scenario name or file, a profile name (run with
+ * the legacy-reverse design) or PROFILE:DESIGN.  Errors are printed as one
+ * line "proxysim CMD: ..." and the functions return 2 (bad input).
+ */
+#ifndef CLI_XPSETUP_H
+#define CLI_XPSETUP_H
+
+#include "cli/progress.h"
+#include "models/params.h"
+#include "models/trials.h"
+#include "plots/axis.h"
+#include "sim/stat.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct xpsetup {
+    const char *cmd;
+    struct trials_exec exec;
+    bool mpi;
+};
+
+/* threads: --threads (0: the scenario's, else all cores).  Returns 0 or 2. */
+int xpsetup_open(struct xpsetup *x, const char *cmd, unsigned threads);
+void xpsetup_close(struct xpsetup *x);
+
+/* The base experiment of SCENARIO with sets[] then extra (may be NULL)
+ * applied.  Returns 0 or 2 (message printed). */
+int xpsetup_load(const char *cmd, const char *scenario, const char *const *sets, size_t n_sets,
+                 const char *const *extra, size_t n_extra, struct experiment *out);
+
+/* Creates dir (and parents' last component only); returns 0 or 2. */
+int xpsetup_mkdir(const char *cmd, const char *dir);
+/* dir/name in a new buffer (free it). */
+char *xpsetup_path(const char *dir, const char *name);
+/* Full precision, the shortest text that reads back to the same double; empty for NAN. */
+void xpsetup_num(char *buf, size_t size, double v);
+
+/* The chart and terminal unit of a results metric (from its unit string). */
+enum axis_unit xpsetup_axis_unit(int metric);
+/* "12.3 ms [11.9, 12.8]", or the mean alone when there is no CI. */
+void xpsetup_fmt_ci(char *buf, size_t size, const struct sim_ci *ci, enum axis_unit u);
+
+/* The progress line of a batch of trials: reps done out of the batch and
+ * points done (trials of a point are consecutive, so points done is about
+ * reps done / reps per point, plus the points of earlier batches). */
+struct xpsetup_progress {
+    struct progress pg;
+    size_t reps_per_point;
+    size_t points_before, points_total;
+};
+void xpsetup_progress_fn(void *ctx, size_t done, size_t total);
+
+#endif
