@@ -978,13 +978,19 @@ static bool file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* dir/rel, or rel alone when absolute or dir is empty; cut to size (a cut path fails to open). */
 static void path_join(char *out, size_t size, const char *dir, const char *rel)
 {
-    if (rel[0] == '/' || dir[0] == '\0') {
-        snprintf(out, size, "%s", rel);
-    } else {
-        snprintf(out, size, "%s/%s", dir, rel);
+    size_t used = 0;
+    if (rel[0] != '/' && dir[0] != '\0') {
+        size_t dl = strnlen(dir, size - 2);
+        memcpy(out, dir, dl);
+        out[dl] = '/';
+        used = dl + 1;
     }
+    size_t rl = strnlen(rel, size - 1 - used);
+    memcpy(out + used, rel, rl);
+    out[used + rl] = '\0';
 }
 
 static void path_dir(const char *path, char *out, size_t size)
@@ -2098,7 +2104,7 @@ static int apply_root(struct doc *d, enum config_kind kind, const yaml_node_t *r
 static int source_apply(struct load *ld, enum config_kind kind, struct source *s,
                         yaml_document_t *y, void *out, struct scen *sc)
 {
-    snprintf(ld->chain_id[ld->n_chain], sizeof ld->chain_id[0], "%s", s->id);
+    snprintf(ld->chain_id[ld->n_chain], sizeof ld->chain_id[0], "%.1023s", s->id);
     ld->chain_file[ld->n_chain++] = s->file;
     struct doc *d = sim_xcalloc(1, sizeof *d);
     d->ld = ld;

@@ -105,7 +105,7 @@ static void test_missing_required_key(void **state)
 static void test_inheritance_cycle(void **state)
 {
     (void)state;
-    char a[1024], b[1024], rest[4096];
+    char a[1024], b[1024], rest[8192];
     snprintf(a, sizeof a, "%s/tests/data/config/cycle_a.yaml", src_dir());
     snprintf(b, sizeof b, "%s/tests/data/config/cycle_b.yaml", src_dir());
     struct experiment *ex = sim_xcalloc(1, sizeof *ex);
