@@ -8,7 +8,7 @@ CMAKE_ARGS ?=
 PKGS_PC    := gsl yaml-0.1 cairo cmocka zlib
 DEB_PKGS   := libgsl-dev libyaml-dev libcairo2-dev cmake libcmocka-dev pkg-config fonts-dejavu-core zlib1g-dev
 
-.PHONY: all deps build report test test-asan test-tsan bench clean fuzz fuzz-ci
+.PHONY: all deps build report test test-asan test-tsan bench clean deps-mpi test-mpi fuzz fuzz-ci
 
 all: build
 
@@ -35,7 +35,7 @@ report: build
 test: CMAKE_ARGS += -DSIM_WERROR=ON
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	$(MAKE) test-asan test-tsan
+	$(MAKE) test-asan test-tsan test-mpi
 
 test-asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIM_WERROR=ON -DSIM_ASAN=ON -DSIM_UBSAN=ON >/dev/null
@@ -46,6 +46,29 @@ test-tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIM_WERROR=ON -DSIM_TSAN=ON >/dev/null
 	cmake --build build-tsan -j $(JOBS) --target test_replicate
 	cd build-tsan && ctest --output-on-failure -R '^replicate$$'
+
+# MPI (issue 7, docs/SCALING.md): Open MPI is installed for this target only.  test-mpi builds
+# with -DPROXYSIM_MPI=ON in build-mpi, runs a small sweep threaded and on 2 local ranks, and
+# compares the two CSVs byte for byte.
+MPI_DEB_PKGS := libopenmpi-dev openmpi-bin
+MPI_SWEEP    := sweep medium --vary upstream.max_conns=2:8:2 --reps 4 --seed 7 --set profile.duration=20s --quiet
+
+deps-mpi: deps
+	@if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; then \
+	  echo "make: installing Debian packages: $(MPI_DEB_PKGS)"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(MPI_DEB_PKGS) >/dev/null || exit 1; \
+	fi
+
+test-mpi: deps-mpi
+	cmake -S . -B build-mpi -DCMAKE_BUILD_TYPE=Release -DSIM_WERROR=ON -DPROXYSIM_MPI=ON >/dev/null
+	cmake --build build-mpi -j $(JOBS) --target proxysim
+	rm -rf build-mpi/mpi-check
+	./build-mpi/proxysim $(MPI_SWEEP) --threads 2 --out build-mpi/mpi-check/threads >/dev/null
+	mpirun --oversubscribe --allow-run-as-root -np 2 ./build-mpi/proxysim $(MPI_SWEEP) --out build-mpi/mpi-check/mpi >/dev/null
+	cmp build-mpi/mpi-check/threads/sweep.csv build-mpi/mpi-check/mpi/sweep.csv
+	@echo "test-mpi: the 2-rank sweep equals the threaded run byte for byte"
 
 bench: build
 	bench/run.sh $(BUILD)/proxysim

@@ -139,7 +139,7 @@ static int line_chart(const struct sweep *sw, const char *dir, const char *file,
     struct chart_opts o = {.title = title, .subtitle = sub, .x_label = sw->v[0].key,
                            .x_unit = key_unit(&sw->v[0]), .y_unit = xpsetup_axis_unit(metrics[0]),
                            .x_log = sw->v[0].is_range && sw->v[0].step == 0.0 && sw->v[0].n > 2,
-                           .y_label = results_metrics[metrics[0]].name};
+                           .y_label = n_m == 1 ? results_metrics[metrics[0]].name : NULL};
     char *path = xpsetup_path(dir, file);
     int rc = chart_sweep(&o, series, n_m, path, err);
     free(path);

@@ -77,6 +77,19 @@ int xpsetup_load(const char *cmd, const char *scenario, const char *const *sets,
 
 int xpsetup_mkdir(const char *cmd, const char *dir)
 {
+    /* Parents too, as mkdir -p: --out build/exp/run1 should just work. */
+    char *p = strdup(dir);
+    if (!p) {
+        sim_oom(strlen(dir) + 1);
+    }
+    for (char *c = p + 1; *c; c++) {
+        if (*c == '/') {
+            *c = '\0';
+            (void)mkdir(p, 0777);
+            *c = '/';
+        }
+    }
+    free(p);
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "proxysim %s: --out %s: %s\n", cmd, dir, strerror(errno));
         return 2;

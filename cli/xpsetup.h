@@ -36,7 +36,7 @@ void xpsetup_close(struct xpsetup *x);
 int xpsetup_load(const char *cmd, const char *scenario, const char *const *sets, size_t n_sets,
                  const char *const *extra, size_t n_extra, struct experiment *out);
 
-/* Creates dir (and parents' last component only); returns 0 or 2. */
+/* Creates dir and its parents; returns 0 or 2. */
 int xpsetup_mkdir(const char *cmd, const char *dir);
 /* dir/name in a new buffer (free it). */
 char *xpsetup_path(const char *dir, const char *name);
