@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * test_experiments.c - the experiment layer against numbers it must
+ * reproduce: a comparison of a design with itself finds no difference and
+ * pairing narrows CIs; a larger pool lowers pool wait with a CI excluding 0;
+ * the SLO search on the proxy reduced to M/M/c finds Erlang C's smallest c,
+ * and on an error-rate SLO with pool timeouts lands within one step of the
+ * M/M/c+D boundary; sweep.csv rows are complete, ordered and the same for 1
+ * and 2 threads; bad LIST and --slo texts are rejected with their text.
+ */
+#include "cli/cli.h"
+#include "cli/vary.h"
+#include "models/capsearch.h"
+#include "models/config.h"
+#include "models/paired.h"
+#include "models/presets.h"
+#include "models/qtheory.h"
+#include "models/results.h"
+#include "models/trials.h"
+#include "sim/check.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static struct schedule_point rate_pt[1];
+
+/* The proxy reduced to one M/M/c queue (as test_proxy.c does): Poisson
+ * arrivals, one request per connection, no CPU, connections that never expire. */
+static void one_queue(struct experiment *e, double lambda, double service_mean_s, unsigned c)
+{
+    presets_default_experiment(e);
+    struct profile *p = &e->profile;
+    rate_pt[0] = (struct schedule_point){.at_s = 0.0, .value = lambda};
+    p->rate_per_s = (struct schedule){1, rate_pt};
+    p->upstream_service_s = sim_dist_exponential(service_mean_s);
+    p->requests_per_conn = sim_dist_deterministic(1.0);
+    struct design *d = &e->design;
+    d->executor.cpu = (struct cpu_costs){0};
+    d->upstream.connect_s = 0.0;
+    d->upstream.idle_timeout_s = INFINITY;
+    d->upstream.time_wait_s = 0.0;
+    d->upstream.max_conns = c;
+    d->sessions.max_sessions = INFINITY;
+    p->duration_s = 400.0;
+    p->warmup_s = 50.0;
+    e->run.seed = 20251101;
+}
+
+static void run_pair(const struct experiment *a, const struct experiment *b, unsigned reps,
+                     struct trials_out **out)
+{
+    struct experiment pts[2] = {*a, *b};
+    struct trials_batch bt = {.points = pts, .n_points = 2, .rep_lo = 0, .rep_hi = reps};
+    *out = sim_xcalloc(2 * reps, sizeof **out);
+    struct trials_exec x = trials_exec_threads(2);
+    assert_int_equal(trials_run(&x, &bt, *out, NULL, NULL, NULL), 0);
+}
+
+static void column(const struct trials_out *o, size_t point, unsigned reps, int m, double *x)
+{
+    for (unsigned r = 0; r < reps; r++) {
+        x[r] = o[point * reps + r].metric[m];
+    }
+}
+
+static void compare_identical(void **state)
+{
+    (void)state;
+    const char *sets[] = {"profile.duration=20s", "profile.warmup=4s"};
+    struct config_overrides ov = {sets, 2};
+    struct experiment a, b;
+    struct sim_err err;
+    sim_err_clear(&err);
+    assert_int_equal(config_build_experiment("medium", "refactored-hardened", &ov, &a, &err), 0);
+    assert_int_equal(config_build_experiment("medium", "refactored-hardened", &ov, &b, &err), 0);
+    enum { R = 6 };
+    struct trials_out *o;
+    run_pair(&a, &b, R, &o);
+    double xa[R], xb[R];
+    for (int m = 0; m < RM_N; m++) {
+        column(o, 0, R, m, xa);
+        column(o, 1, R, m, xb);
+        struct paired_result pr;
+        paired_compare(xa, xb, R, 0.95, paired_metric_direction(m), &pr);
+        if (pr.diff.n >= 2) {
+            if (!(pr.diff.lo <= 0.0 && pr.diff.hi >= 0.0)) {
+                fail_msg("%s: difference CI [%g, %g] excludes 0", results_metrics[m].name,
+                         pr.diff.lo, pr.diff.hi);
+            }
+            assert_int_equal(pr.verdict, PAIRED_NO_DIFFERENCE);
+        }
+        if (m == RM_LATENCY_P99_S || m == RM_LATENCY_MEAN_S) {
+            printf("  %s: paired half %g, Welch half %g, ratio %g (expected >= 3)\n",
+                   results_metrics[m].name, pr.diff.half, pr.welch.half, pr.width_ratio);
+            assert_true(pr.width_ratio >= 3.0);
+        }
+    }
+    free(o);
+    config_free_experiment(&a);
+    config_free_experiment(&b);
+}
+
+static void compare_larger_pool(void **state)
+{
+    (void)state;
+    struct experiment a, b;
+    one_queue(&a, 40.0, 0.1, 5);
+    one_queue(&b, 40.0, 0.1, 6);
+    enum { R = 8 };
+    struct trials_out *o;
+    run_pair(&a, &b, R, &o);
+    double xa[R], xb[R];
+    struct paired_result pr;
+    column(o, 0, R, RM_POOL_WAIT_MEAN_S, xa);
+    column(o, 1, R, RM_POOL_WAIT_MEAN_S, xb);
+    paired_compare(xa, xb, R, 0.95, paired_metric_direction(RM_POOL_WAIT_MEAN_S), &pr);
+    printf("  pool_wait_mean_s: c=5 %g, c=6 %g, diff %g [%g, %g], verdict %s\n", pr.a.mean,
+           pr.b.mean, pr.diff.mean, pr.diff.lo, pr.diff.hi, paired_verdict_name(pr.verdict));
+    assert_true(pr.diff.hi < 0.0);
+    assert_int_equal(pr.verdict, PAIRED_BETTER);
+    /* Pairing still narrows the latency CIs here, but by less than for
+     * identical designs: the service stream is drawn in order of service
+     * start, which the pool size reorders, so the designs share less noise. */
+    static const int lat[] = {RM_LATENCY_P50_S, RM_LATENCY_MEAN_S};
+    for (size_t i = 0; i < 2; i++) {
+        column(o, 0, R, lat[i], xa);
+        column(o, 1, R, lat[i], xb);
+        paired_compare(xa, xb, R, 0.95, PAIRED_LOWER_BETTER, &pr);
+        printf("  %s: paired half %g, Welch half %g, ratio %.2f\n", results_metrics[lat[i]].name,
+               pr.diff.half, pr.welch.half, pr.width_ratio);
+        assert_true(pr.width_ratio >= 1.0);
+    }
+    free(o);
+}
+
+struct mmc_eval {
+    double lambda, svc, patience_s;
+    unsigned c_lo;
+    int metric;
+};
+
+static int eval_mmc(void *vctx, size_t k, unsigned rep_lo, unsigned rep_hi, double *values,
+                    struct sim_err *err)
+{
+    (void)err;
+    const struct mmc_eval *me = vctx;
+    struct experiment e;
+    one_queue(&e, me->lambda, me->svc, me->c_lo + (unsigned)k);
+    if (isfinite(me->patience_s)) {
+        e.design.upstream.acquire_timeout_s = me->patience_s;
+        e.design.upstream.on_exhausted = EXHAUST_WAIT;
+    }
+    struct trials_batch b = {.points = &e, .n_points = 1, .rep_lo = rep_lo, .rep_hi = rep_hi};
+    struct trials_out *o = sim_xcalloc(rep_hi - rep_lo, sizeof *o);
+    struct trials_exec x = trials_exec_threads(2);
+    assert_int_equal(trials_run(&x, &b, o, NULL, NULL, NULL), 0);
+    for (unsigned r = 0; r < rep_hi - rep_lo; r++) {
+        values[r] = o[r].metric[me->metric];
+    }
+    free(o);
+    return SIM_OK;
+}
+
+static void plan_erlang_c(void **state)
+{
+    (void)state;
+    const double lambda = 40.0, svc = 0.1, slo = 0.1; /* a = 4 erlangs */
+    unsigned c_theory = 0;
+    for (unsigned c = 5; c < 40 && !c_theory; c++) {
+        if (qtheory_erlang_c(c, lambda * svc) <= slo) {
+            c_theory = c;
+        }
+    }
+    struct mmc_eval me = {lambda, svc, INFINITY, 1, RM_POOL_WAIT_PROB};
+    struct capsearch_slo s = {.metric = RM_POOL_WAIT_PROB, .op = CAPSEARCH_LE, .bound = slo};
+    struct capsearch_opts o = {.n_grid = 16, .slo = &s, .n_slo = 1, .batch = 4, .max_reps = 24,
+                               .confidence = 0.95};
+    struct capsearch_result r;
+    assert_int_equal(capsearch_run(&o, eval_mmc, &me, &r, NULL), 0);
+    assert_true(r.found);
+    unsigned c_found = me.c_lo + (unsigned)r.answer_k;
+    printf("  smallest c with P(wait) <= %g: plan %u, Erlang C %u (C(%u) = %.4f, C(%u) = %.4f); "
+           "%zu points, %u reps, %zu undecided\n", slo, c_found, c_theory, c_theory,
+           qtheory_erlang_c(c_theory, 4.0), c_theory - 1, qtheory_erlang_c(c_theory - 1, 4.0),
+           r.n_points, r.total_reps, r.n_undecided);
+    assert_int_equal(c_found, c_theory);
+    assert_true(r.has_neighbour);
+    assert_int_equal(me.c_lo + r.neighbour_k, c_theory - 1);
+    capsearch_result_fini(&r);
+}
+
+static void plan_pool_timeout(void **state)
+{
+    (void)state;
+    /* a = 8 erlangs, patience 50 ms: the smallest pool losing <= 1% to timeouts. */
+    const double lambda = 80.0, svc = 0.1, tau = 0.05, slo = 0.01;
+    unsigned c_theory = 0;
+    for (unsigned c = 1; c < 40 && !c_theory; c++) {
+        struct qtheory_impatient q;
+        assert_true(qtheory_mmc_patience(c, lambda, 1.0 / svc, tau, &q));
+        if (q.p_abandon <= slo) {
+            c_theory = c;
+        }
+    }
+    struct mmc_eval me = {lambda, svc, tau, 4, RM_ERROR_RATE};
+    struct capsearch_slo s = {.metric = RM_ERROR_RATE, .op = CAPSEARCH_LE, .bound = slo};
+    struct capsearch_opts o = {.n_grid = 17, .slo = &s, .n_slo = 1, .batch = 4, .max_reps = 16,
+                               .confidence = 0.95};
+    struct capsearch_result r;
+    assert_int_equal(capsearch_run(&o, eval_mmc, &me, &r, NULL), 0);
+    assert_true(r.found);
+    unsigned c_found = me.c_lo + (unsigned)r.answer_k;
+    printf("  smallest c with error_rate <= %g (pool timeouts, tau %g s): plan %u, M/M/c+D %u; "
+           "%zu points, %zu undecided\n", slo, tau, c_found, c_theory, r.n_points, r.n_undecided);
+    assert_true(c_found + 1 >= c_theory && c_found <= c_theory + 1);
+    capsearch_result_fini(&r);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = sim_xcalloc(1, 1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void sweep_rows(void **state)
+{
+    (void)state;
+    char dir1[] = "/tmp/test_experiments_XXXXXX";
+    assert_non_null(mkdtemp(dir1));
+    char out1[128], out2[128];
+    snprintf(out1, sizeof out1, "%s/t1", dir1);
+    snprintf(out2, sizeof out2, "%s/t2", dir1);
+    const char *base[] = {"sweep", "low", "--vary", "upstream.max_conns=1,2,4", "--vary",
+                          "profile.duration=20s:30s:10s", "--reps", "3", "--quiet", "--threads"};
+    /* getopt_long permutes argv, so each run gets a fresh array. */
+    for (int run = 0; run < 2; run++) {
+        char *argv[16];
+        for (int i = 0; i < 10; i++) {
+            argv[i] = (char *)base[i];
+        }
+        argv[10] = run ? "2" : "1", argv[11] = "--out", argv[12] = run ? out2 : out1;
+        argv[13] = NULL;
+        assert_int_equal(cli_sweep(13, argv), 0);
+    }
+    char p1[160], p2[160];
+    snprintf(p1, sizeof p1, "%s/sweep.csv", out1);
+    snprintf(p2, sizeof p2, "%s/sweep.csv", out2);
+    char *a = slurp(p1), *b = slurp(p2);
+    assert_string_equal(a, b);
+    /* Header, then 3 x 2 points x RM_N metrics, point order then metric order. */
+    static const char *const k1[] = {"1", "2", "4"};
+    static const char *const k2[] = {"20", "30"};
+    size_t rows = 0;
+    char *save = NULL;
+    char *line = strtok_r(a, "\n", &save);
+    assert_string_equal(line, "upstream.max_conns,profile.duration,metric,mean,ci_low,ci_high,n,unit");
+    while ((line = strtok_r(NULL, "\n", &save))) {
+        size_t p = rows / RM_N, m = rows % RM_N;
+        char want[128];
+        snprintf(want, sizeof want, "%s,%s,%s,", k1[p / 2], k2[p % 2], results_metrics[m].name);
+        if (strncmp(line, want, strlen(want)) != 0) {
+            fail_msg("row %zu: '%s', expected it to start with '%s'", rows, line, want);
+        }
+        rows++;
+    }
+    printf("  sweep.csv: %zu rows (expected %d), identical for 1 and 2 threads\n", rows, 6 * RM_N);
+    assert_int_equal(rows, 6 * RM_N);
+    free(a);
+    free(b);
+}
+
+static void bad_input(void **state)
+{
+    (void)state;
+    struct sim_err err;
+    struct vary v;
+    static const char *const bad[] = {"upstream.max_conns=1:8:0", "upstream.max_conns=a,b",
+                                      "upstream.max_conns=8:1:1", "upstream.max_conns=1:8",
+                                      "noequals", "k=1:8:x1", "k=10zz,20zz"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sim_err_clear(&err);
+        assert_int_equal(vary_parse("--vary", bad[i], false, &v, &err), SIM_EINVAL);
+        printf("  %s\n", err.msg);
+        assert_non_null(strstr(err.msg, bad[i]));
+    }
+    sim_err_clear(&err);
+    assert_int_equal(vary_parse("--vary", "k=0.1:0.3:0.1", false, &v, &err), 0);
+    assert_int_equal(v.n, 3);
+    assert_string_equal(v.text[2], "0.3");
+    vary_fini(&v);
+    assert_int_equal(vary_parse("--vary", "k=10ms:40ms:x2", false, &v, &err), 0);
+    assert_int_equal(v.n, 3);
+    assert_true(fabs(v.base[2] - 0.04) < 1e-15);
+    vary_fini(&v);
+    struct capsearch_slo s[CAPSEARCH_MAX_SLO];
+    size_t n;
+    sim_err_clear(&err);
+    assert_int_equal(capsearch_slo_parse("--slo", "latency_p99_s<=0.2,eror_rate<=0.001", s, &n, &err),
+                     SIM_EINVAL);
+    printf("  %s\n", err.msg);
+    assert_non_null(strstr(err.msg, "unknown metric (got 'eror_rate'"));
+    sim_err_clear(&err);
+    assert_int_equal(capsearch_slo_parse("--slo", "latency_p99_s=0.2", s, &n, &err), SIM_EINVAL);
+    assert_int_equal(capsearch_slo_parse("--slo", " latency_p99_s <= 0.2 , throughput_per_s>=100",
+                                         s, &n, NULL), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(s[1].op, CAPSEARCH_GE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bad_input),
+        cmocka_unit_test(compare_identical),
+        cmocka_unit_test(compare_larger_pool),
+        cmocka_unit_test(plan_erlang_c),
+        cmocka_unit_test(plan_pool_timeout),
+        cmocka_unit_test(sweep_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
