@@ -150,7 +150,7 @@ static void write_charts(const struct plan *pl, const struct capsearch_result *r
             {.label = results_metrics[m].name, .x = x, .y = y, .lo = lo, .hi = hi, .n = n},
             {.label = label, .x = bx, .y = by, .n = 2},
         };
-        char title[200], sub[256], file[96];
+        char title[512], sub[512], file[96];
         if (r->found) {
             snprintf(title, sizeof title, "%s over %s: answer %s", results_metrics[m].name,
                      pl->v.key, pl->v.text[r->answer_k]);

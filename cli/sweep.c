@@ -157,7 +157,7 @@ static int heatmap(const struct sweep *sw, const char *dir, int m, struct sim_er
     struct plot_grid g = {.nx = sw->v[1].n, .ny = sw->v[0].n, .x = sw->v[1].base,
                           .y = sw->v[0].base, .z = z, .z_label = results_metrics[m].name,
                           .z_unit = xpsetup_axis_unit(m)};
-    char title[160], sub[256], file[96];
+    char title[400], sub[512], file[96];
     snprintf(title, sizeof title, "%s over %s and %s", results_metrics[m].name, sw->v[0].key,
              sw->v[1].key);
     snprintf(sub, sizeof sub, "%s, mean of %u replications per point, master seed %" PRIu64,
@@ -183,7 +183,7 @@ static void write_charts(const struct sweep *sw, const char *dir)
         static const int errs[] = {RM_ERROR_RATE};
         static const int mem[] = {RM_MEMORY_BYTES_PEAK, RM_MEMORY_BYTES_MEAN};
         static const int thr[] = {RM_THROUGHPUT_PER_S};
-        char t[200];
+        char t[256];
         snprintf(t, sizeof t, "Latency over %s", sw->v[0].key);
         rc |= line_chart(sw, dir, "sweep_latency.png", t, lat, 3, &err);
         snprintf(t, sizeof t, "Error rate over %s", sw->v[0].key);
