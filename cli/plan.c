@@ -276,6 +276,13 @@ int cli_plan(int argc, char **argv)
     pl.x = &x;
     /* Load the two ends up front: a bad scenario, --set or key fails here,
      * with the loader's message, before any replication runs. */
+    {
+        char chk[2][256];
+        const char *chkp[2] = {chk[0], chk[1]};
+        vary_assignment(&pl.v, 0, chk[0], sizeof chk[0]);
+        vary_assignment(&pl.v, pl.v.n - 1, chk[1], sizeof chk[1]);
+        rc = xpsetup_check_vary("plan", pl.scenario, sets, pl.n_sets, chkp, 2);
+    }
     struct experiment e;
     for (int end = 0; end < 2 && rc == 0; end++) {
         char assign[256];

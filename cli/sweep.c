@@ -313,6 +313,19 @@ int cli_sweep(int argc, char **argv)
     if (rc) {
         goto done;
     }
+    {
+        /* Each key at its first and last value, so a bad key or value is named
+         * as a --vary error before any point is built. */
+        char chk[2 * MAX_VARY][256];
+        const char *chkp[2 * MAX_VARY];
+        for (size_t j = 0; j < sw.n_vary; j++) {
+            vary_assignment(&sw.v[j], 0, chk[2 * j], sizeof chk[2 * j]);
+            vary_assignment(&sw.v[j], sw.v[j].n - 1, chk[2 * j + 1], sizeof chk[2 * j + 1]);
+            chkp[2 * j] = chk[2 * j];
+            chkp[2 * j + 1] = chk[2 * j + 1];
+        }
+        rc = xpsetup_check_vary("sweep", sw.scenario, sets, n_sets, chkp, 2 * sw.n_vary);
+    }
     struct experiment *pts = sim_xcalloc(sw.n_points, sizeof *pts);
     size_t n_loaded = 0;
     for (size_t p = 0; p < sw.n_points && rc == 0; p++) {

@@ -75,6 +75,33 @@ int xpsetup_load(const char *cmd, const char *scenario, const char *const *sets,
     return 0;
 }
 
+int xpsetup_check_vary(const char *cmd, const char *scenario, const char *const *sets,
+                       size_t n_sets, const char *const *assignments, size_t n)
+{
+    struct experiment e;
+    if (xpsetup_load(cmd, scenario, sets, n_sets, NULL, 0, &e) != 0) {
+        return 2;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct sim_err err;
+        sim_err_clear(&err);
+        if (config_apply_set(&e, assignments[i], &err) != SIM_OK) {
+            /* The loader says "--set:1:COL: key: ..."; the flag here is --vary. */
+            const char *msg = err.msg;
+            if (strncmp(msg, "--set:", 6) == 0) {
+                const char *c = strchr(msg + 6, ':');
+                c = c ? strchr(c + 1, ':') : NULL;
+                msg = c ? c + 1 + (c[1] == ' ') : msg;
+            }
+            fprintf(stderr, "proxysim %s: --vary %s: %s\n", cmd, assignments[i], msg);
+            rc = 2;
+        }
+    }
+    config_free_experiment(&e);
+    return rc;
+}
+
 int xpsetup_mkdir(const char *cmd, const char *dir)
 {
     /* Parents too, as mkdir -p: --out build/exp/run1 should just work. */

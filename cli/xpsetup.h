@@ -36,6 +36,12 @@ void xpsetup_close(struct xpsetup *x);
 int xpsetup_load(const char *cmd, const char *scenario, const char *const *sets, size_t n_sets,
                  const char *const *extra, size_t n_extra, struct experiment *out);
 
+/* Checks that each assignment ("KEY=value" of a --vary) applies to the base
+ * experiment; on error prints "proxysim CMD: --vary KEY=value: what is wrong"
+ * and returns 2. */
+int xpsetup_check_vary(const char *cmd, const char *scenario, const char *const *sets,
+                       size_t n_sets, const char *const *assignments, size_t n);
+
 /* Creates dir and its parents; returns 0 or 2. */
 int xpsetup_mkdir(const char *cmd, const char *dir);
 /* dir/name in a new buffer (free it). */
