@@ -11,6 +11,7 @@ int cli_validate(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_fit(int argc, char **argv);
+int cli_report(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_list(int argc, char **argv);
 /* issue 7: experiments */

@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"bench", cli_bench, "engine benchmarks (mm1, hold)"},
     {"run", cli_run, "replications of a design under a traffic profile, with CIs"},
     {"fit", cli_fit, "fit distributions to samples, or a rate schedule to arrival times"},
+    {"report", cli_report, "every profile x design: the review report (md, html, charts)"},
     {"check", cli_check, "validate profiles, designs and scenarios; --print the resolved config"},
     {"list", cli_list, "the built-in profiles, designs and scenarios"},
     {"compare", cli_compare, "two designs on the same traffic: paired differences with CIs"},

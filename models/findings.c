@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: MIT */
+#include "models/findings.h"
+
+#include "sim/check.h"
+
+#include <math.h>
+#include <stdint.h>
+
+/* Units as plots/axis.h numbers them (NONE, S, BYTES, PER_S, FRACTION); the
+ * values are repeated here because models/ must not include plots/. */
+enum { U_NONE = 0, U_S = 1, U_BYTES = 2, U_FRACTION = 4 };
+
+const struct findings_col_info findings_cols[FC_N] = {
+    [FC_TASKS] = {"peak tasks", RM_TASKS_LIVE_PEAK, U_NONE, 1.0},
+    [FC_MEMORY] = {"peak memory", RM_MEMORY_BYTES_PEAK, U_BYTES, 1024.0},
+    [FC_CLIENT_CONNS] = {"peak client conns", RM_CLIENT_CONNS_PEAK, U_NONE, 1.0},
+    [FC_UPSTREAM_CONNS] = {"peak upstream conns", RM_UPSTREAM_CONNS_PEAK, U_NONE, 1.0},
+    [FC_POOL_UTIL] = {"pool saturation (P wait)", RM_POOL_WAIT_PROB, U_FRACTION, 0.01},
+    [FC_POOL_WAIT_P99] = {"p99 pool wait", RM_POOL_WAIT_P99_S, U_S, 1e-3},
+    [FC_LATENCY_P99] = {"p99 latency", RM_LATENCY_P99_S, U_S, 1e-4},
+    [FC_ERROR_RATE] = {"error rate", RM_ERROR_RATE, U_FRACTION, 5e-3},
+};
+
+const char *const findings_question_text[FQ_N] = {
+    [FQ_SPAWN] = "Unbounded task spawning?",
+    [FQ_BACKPRESSURE] = "Backpressure present?",
+    [FQ_BUFFERS] = "Buffers reused (hit rate)?",
+    [FQ_SESSIONS] = "Session cleanup deterministic?",
+    [FQ_SSE_LEAKS] = "Memory leaks on long-lived SSE?",
+    [FQ_POOL] = "Pool exhaustion handled gracefully?",
+    [FQ_ERROR_PATHS] = "Error paths cleaning up?",
+};
+
+const char *const findings_verdict_text[4] = {"ok", "concern", "problem", "not exercised"};
+
+struct findings_limit findings_col_limit(const struct design *d, enum findings_col c)
+{
+    switch (c) {
+    case FC_TASKS:
+        if (isfinite(d->spawn.max_tasks)) {
+            return (struct findings_limit){d->spawn.max_tasks, true, "spawn.max_tasks"};
+        }
+        return (struct findings_limit){FINDINGS_REVIEW_MAX_TASKS, false, "review max_tasks"};
+    case FC_MEMORY:
+        return (struct findings_limit){FINDINGS_REVIEW_MAX_MEMORY_BYTES, false,
+                                       "review max_memory"};
+    case FC_CLIENT_CONNS:
+        if (isfinite(d->server.max_client_conns)) {
+            return (struct findings_limit){d->server.max_client_conns, true,
+                                           "server.max_client_conns"};
+        }
+        return (struct findings_limit){FINDINGS_REVIEW_MAX_CONNS, false, "review max_connections"};
+    case FC_UPSTREAM_CONNS:
+        /* A per-request or per-stream client has a pool per request, so its cap
+         * does not bound the process; the ports towards the upstream do. */
+        if (isfinite(d->upstream.max_conns) && d->upstream.scope == SCOPE_SHARED) {
+            return (struct findings_limit){d->upstream.max_conns, true, "upstream.max_conns"};
+        }
+        return (struct findings_limit){d->upstream.ephemeral_ports, false, "ephemeral ports"};
+    case FC_POOL_UTIL:
+        return (struct findings_limit){1.0, false, "every acquire waits"};
+    case FC_POOL_WAIT_P99:
+        if (isfinite(d->upstream.acquire_timeout_s)) {
+            return (struct findings_limit){d->upstream.acquire_timeout_s, true,
+                                           "upstream.acquire_timeout"};
+        }
+        return (struct findings_limit){FINDINGS_LATENCY_SLO_S, false, "p99 SLO"};
+    case FC_LATENCY_P99:
+        return (struct findings_limit){FINDINGS_LATENCY_SLO_S, false, "p99 SLO"};
+    case FC_ERROR_RATE:
+        return (struct findings_limit){FINDINGS_ERROR_BUDGET, false, "error budget"};
+    case FC_N:
+        break;
+    }
+    SIM_REQUIRE(false);
+    return (struct findings_limit){INFINITY, false, ""};
+}
+
+static bool pool_capped(const struct design *d)
+{
+    return isfinite(d->upstream.max_conns) && d->upstream.scope == SCOPE_SHARED;
+}
+
+struct sim_ci findings_col_value(const struct design *d, const struct exp_summary *s,
+                                 enum findings_col c)
+{
+    (void)d;
+    /* Not mean connections over the cap: the host's connection count mixes
+     * the request pool with the SSE stream pool, and per-request clients
+     * have no cap at all.  The share of acquires that wait is the pool's
+     * saturation whatever its scope (Erlang C's P(wait) for a shared pool). */
+    return s->metric[findings_cols[c].metric];
+}
+
+double findings_closeness(const struct design *d, const struct exp_summary *s,
+                          enum findings_col c)
+{
+    struct findings_limit lim = findings_col_limit(d, c);
+    double v = findings_col_value(d, s, c).mean;
+    if (!isfinite(lim.value) || !(lim.value > 0.0) || isnan(v)) {
+        return NAN;
+    }
+    double x = v / lim.value;
+    return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+}
+
+struct findings_binding findings_binding(const struct design *d, const struct profile *const *pr,
+                                         const struct exp_summary *const *s, size_t n_profiles)
+{
+    struct findings_binding b = {.profile = SIZE_MAX, .col = FC_N, .closeness = -1.0};
+    for (size_t p = 0; p < n_profiles; p++) {
+        if (s[p] == NULL) {
+            continue;
+        }
+        for (int c = 0; c < FC_N; c++) {
+            if (c == FC_LATENCY_P99 && pr[p]->mix.post_sse_p > 0.0) {
+                continue;
+            }
+            double x = findings_closeness(d, s[p], (enum findings_col)c);
+            /* Ties (two figures at their limit) go to the first profile and
+             * column, so the sentence is stable from run to run. */
+            if (!isnan(x) && x > b.closeness) {
+                b = (struct findings_binding){p, (enum findings_col)c, x};
+            }
+        }
+    }
+    if (b.profile == SIZE_MAX) {
+        b.closeness = NAN;
+    }
+    return b;
+}
+
+bool findings_spawn_bounded(const struct design *d)
+{
+    if (isfinite(d->spawn.max_tasks)) {
+        return true;
+    }
+    const struct spawn_site *sites[] = {&d->spawn.per_conn,    &d->spawn.per_request,
+                                        &d->spawn.per_stream,  &d->spawn.per_event,
+                                        &d->spawn.per_release, &d->spawn.per_upstream_conn};
+    for (size_t i = 0; i < sizeof sites / sizeof sites[0]; i++) {
+        if (sites[i]->enabled && !isfinite(sites[i]->max_live)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- helpers over profiles ---- */
+
+static bool usable(const struct sim_ci *ci) { return ci->n > 0 && !isnan(ci->mean); }
+
+/* The profile where metric m has its largest mean (SIZE_MAX: none measured). */
+static size_t argmax(const struct exp_summary *const *s, size_t n, int m)
+{
+    size_t best = SIZE_MAX;
+    for (size_t p = 0; p < n; p++) {
+        if (s[p] && usable(&s[p]->metric[m]) &&
+            (best == SIZE_MAX || s[p]->metric[m].mean > s[best]->metric[m].mean)) {
+            best = p;
+        }
+    }
+    return best;
+}
+
+static size_t argmin(const struct exp_summary *const *s, size_t n, int m)
+{
+    size_t best = SIZE_MAX;
+    for (size_t p = 0; p < n; p++) {
+        if (s[p] && usable(&s[p]->metric[m]) &&
+            (best == SIZE_MAX || s[p]->metric[m].mean < s[best]->metric[m].mean)) {
+            best = p;
+        }
+    }
+    return best;
+}
+
+static void add_ev(struct findings_answer *a, const struct exp_summary *const *s, size_t p, int m)
+{
+    if (p == SIZE_MAX || a->n_ev == FINDINGS_MAX_EVIDENCE) {
+        return;
+    }
+    a->ev[a->n_ev++] = (struct findings_evidence){m, p, s[p]->metric[m]};
+}
+
+/* Lower CI bound above zero: the quantity is really there, not noise. */
+static bool significantly_positive(const struct sim_ci *ci)
+{
+    if (!usable(ci)) {
+        return false;
+    }
+    if (isnan(ci->half)) {
+        return ci->mean > 0.0;
+    }
+    return ci->lo > 0.0;
+}
+
+static bool has_sse(const struct profile *p) { return p->mix.get_sse_p > 0.0; }
+
+/* ---- the seven questions ---- */
+
+static void q_spawn(const struct design *d, const struct exp_summary *const *s, size_t n,
+                    struct findings_answer *a)
+{
+    a->has_mechanism = findings_spawn_bounded(d);
+    size_t hi = argmax(s, n, RM_TASKS_LIVE_PEAK);
+    size_t lo = argmin(s, n, RM_TASKS_LIVE_PEAK);
+    if (hi == SIZE_MAX) {
+        a->verdict = FV_UNTESTED;
+        return;
+    }
+    add_ev(a, s, hi, RM_TASKS_LIVE_PEAK);
+    add_ev(a, s, hi, RM_TASKS_SPAWNED_PER_S);
+    add_ev(a, s, hi, RM_CLIENT_CONNS_PEAK);
+    double peak = s[hi]->metric[RM_TASKS_LIVE_PEAK].mean;
+    double lim = findings_col_limit(d, FC_TASKS).value;
+    if (a->has_mechanism) {
+        a->verdict = FV_OK;
+    } else if (peak >= lim || (lo != hi && peak > 10.0 * s[lo]->metric[RM_TASKS_LIVE_PEAK].mean &&
+                               peak > 0.5 * lim)) {
+        /* No bound and the count follows the load up to the review's limit. */
+        a->verdict = FV_PROBLEM;
+    } else {
+        a->verdict = FV_CONCERN;
+    }
+}
+
+static void q_backpressure(const struct design *d, const struct profile *const *pr,
+                           const struct exp_summary *const *s, size_t n, struct findings_answer *a)
+{
+    bool channel_bounded = isfinite(d->sse.channel.capacity_msgs) ||
+                           isfinite(d->sse.channel.capacity_bytes);
+    bool admission = isfinite(d->server.max_client_conns) || isfinite(d->server.max_inflight) ||
+                     d->server.rate_limit || isfinite(d->spawn.max_tasks);
+    a->has_mechanism = channel_bounded && admission;
+    size_t q = argmax(s, n, RM_QUEUED_BYTES_PEAK);
+    if (q == SIZE_MAX) {
+        a->verdict = FV_UNTESTED;
+        return;
+    }
+    add_ev(a, s, q, RM_QUEUED_BYTES_PEAK);
+    size_t e = argmax(s, n, RM_ERROR_RATE_REJECTED);
+    add_ev(a, s, e, RM_ERROR_RATE_REJECTED);
+    size_t dr = argmax(s, n, RM_SSE_EVENTS_DROPPED);
+    if (dr != SIZE_MAX && pr[dr] && has_sse(pr[dr])) {
+        add_ev(a, s, dr, RM_SSE_EVENTS_DROPPED);
+    }
+    /* Queued bytes beyond a MiB with no bound on the channel is memory that
+     * only a slow client controls. */
+    if (!channel_bounded && s[q]->metric[RM_QUEUED_BYTES_PEAK].mean > 1048576.0) {
+        a->verdict = FV_PROBLEM;
+    } else {
+        a->verdict = a->has_mechanism ? FV_OK : FV_CONCERN;
+    }
+}
+
+static void q_buffers(const struct design *d, const struct exp_summary *const *s, size_t n,
+                      struct findings_answer *a)
+{
+    a->has_mechanism = d->buffers.pooled;
+    size_t lo = argmin(s, n, RM_BUFFER_POOL_HIT_RATE);
+    size_t b = argmax(s, n, RM_BUFFERS_IN_USE_PEAK);
+    if (lo == SIZE_MAX && b == SIZE_MAX) {
+        a->verdict = FV_UNTESTED;
+        return;
+    }
+    add_ev(a, s, lo, RM_BUFFER_POOL_HIT_RATE);
+    add_ev(a, s, b, RM_BUFFERS_IN_USE_PEAK);
+    if (!d->buffers.pooled || lo == SIZE_MAX) {
+        a->verdict = FV_PROBLEM;
+    } else if (s[lo]->metric[RM_BUFFER_POOL_HIT_RATE].mean < FINDINGS_HIT_RATE_TARGET) {
+        a->verdict = FV_CONCERN;
+    } else {
+        a->verdict = FV_OK;
+    }
+}
+
+static void q_sessions(const struct design *d, const struct exp_summary *const *s, size_t n,
+                       struct findings_answer *a)
+{
+    a->has_mechanism = d->sessions.remove_on_close || isfinite(d->sessions.cleanup_interval_s);
+    size_t pk = argmax(s, n, RM_SESSIONS_LIVE_PEAK);
+    if (pk == SIZE_MAX) {
+        a->verdict = FV_UNTESTED;
+        return;
+    }
+    add_ev(a, s, pk, RM_SESSIONS_LIVE_PEAK);
+    size_t ev = argmax(s, n, RM_SESSIONS_EVICTED_PER_S);
+    add_ev(a, s, ev, RM_SESSIONS_EVICTED_PER_S);
+    size_t lk = argmax(s, n, RM_SESSIONS_LEAKED);
+    add_ev(a, s, lk, RM_SESSIONS_LEAKED);
+    bool full = s[pk]->metric[RM_SESSIONS_LIVE_PEAK].mean >= 0.95 * d->sessions.max_sessions;
+    bool evicting = ev != SIZE_MAX && significantly_positive(&s[ev]->metric[RM_SESSIONS_EVICTED_PER_S]);
+    bool leaking = lk != SIZE_MAX && significantly_positive(&s[lk]->metric[RM_SESSIONS_LEAKED]);
+    if (leaking || (full && evicting)) {
+        /* The store is only emptied by LRU eviction at its cap: cleanup is
+         * capacity-driven, not deterministic. */
+        a->verdict = FV_PROBLEM;
+    } else {
+        a->verdict = a->has_mechanism ? FV_OK : FV_CONCERN;
+    }
+}
+
+static void q_sse_leaks(const struct profile *const *pr, const struct exp_summary *const *s,
+                        size_t n, struct findings_answer *a)
+{
+    /* The growth rate on profiles with long-lived streams, and on any
+     * profile where it is significantly positive. */
+    size_t worst = SIZE_MAX;
+    for (size_t p = 0; p < n; p++) {
+        if (s[p] == NULL || !usable(&s[p]->metric[RM_MEMORY_GROWTH_BYTES_PER_S]) ||
+            !has_sse(pr[p])) {
+            continue;
+        }
+        if (worst == SIZE_MAX || s[p]->metric[RM_MEMORY_GROWTH_BYTES_PER_S].mean >
+                                     s[worst]->metric[RM_MEMORY_GROWTH_BYTES_PER_S].mean) {
+            worst = p;
+        }
+    }
+    if (worst == SIZE_MAX) {
+        a->verdict = FV_UNTESTED;
+        return;
+    }
+    a->has_mechanism = true;
+    add_ev(a, s, worst, RM_MEMORY_GROWTH_BYTES_PER_S);
+    add_ev(a, s, worst, RM_SSE_QUEUED_BYTES_PEAK);
+    add_ev(a, s, worst, RM_MEMORY_BYTES_PEAK);
+    const struct sim_ci *g = &s[worst]->metric[RM_MEMORY_GROWTH_BYTES_PER_S];
+    /* Growth of less than 1 KiB/s is 3.5 MiB an hour: below what the
+     * review's 24 h leak test would call a leak at this scale. */
+    if (significantly_positive(g) && g->mean > 1024.0) {
+        a->verdict = FV_PROBLEM;
+    } else if (significantly_positive(g)) {
+        a->verdict = FV_CONCERN;
+    } else {
+        a->verdict = FV_OK;
+    }
+}
+
+static void q_pool(const struct design *d, const struct exp_summary *const *s, size_t n,
+                   struct findings_answer *a)
+{
+    bool timeout = isfinite(d->upstream.acquire_timeout_s) || d->upstream.on_exhausted != EXHAUST_WAIT;
+    a->has_mechanism = timeout && pool_capped(d);
+    size_t w = argmax(s, n, RM_POOL_WAIT_P99_S);
+    size_t u = argmax(s, n, RM_UPSTREAM_CONNS_PEAK);
+    size_t tw = argmax(s, n, RM_TIME_WAIT_PEAK);
+    if (u == SIZE_MAX) {
+        a->verdict = FV_UNTESTED;
+        return;
+    }
+    add_ev(a, s, u, RM_UPSTREAM_CONNS_PEAK);
+    add_ev(a, s, tw, RM_TIME_WAIT_PEAK);
+    add_ev(a, s, w, RM_POOL_WAIT_P99_S);
+    double ports = d->upstream.ephemeral_ports;
+    bool ports_near = tw != SIZE_MAX &&
+                      s[tw]->metric[RM_TIME_WAIT_PEAK].mean + s[u]->metric[RM_UPSTREAM_CONNS_PEAK].mean >
+                          0.5 * ports;
+    bool long_waits = w != SIZE_MAX && !timeout &&
+                      s[w]->metric[RM_POOL_WAIT_P99_S].mean > FINDINGS_LATENCY_SLO_S;
+    size_t ce = argmax(s, n, RM_ERROR_RATE_CONNECT_ERROR);
+    bool connect_errors = ce != SIZE_MAX &&
+                          s[ce]->metric[RM_ERROR_RATE_CONNECT_ERROR].mean > FINDINGS_ERROR_BUDGET;
+    if (ports_near || long_waits || connect_errors) {
+        a->verdict = FV_PROBLEM;
+    } else {
+        a->verdict = a->has_mechanism ? FV_OK : FV_CONCERN;
+    }
+}
+
+static void q_error_paths(const struct exp_summary *const *s, size_t n, struct findings_answer *a)
+{
+    static const int leaks[] = {RM_TASKS_LEAKED, RM_UPSTREAM_CONNS_LEAKED, RM_BUFFERS_LEAKED,
+                                RM_SESSIONS_LEAKED};
+    a->has_mechanism = true;
+    bool any = false, measured = false;
+    for (size_t k = 0; k < sizeof leaks / sizeof leaks[0]; k++) {
+        size_t p = argmax(s, n, leaks[k]);
+        if (p == SIZE_MAX) {
+            continue;
+        }
+        measured = true;
+        if (significantly_positive(&s[p]->metric[leaks[k]])) {
+            any = true;
+            add_ev(a, s, p, leaks[k]);
+        }
+    }
+    if (!measured) {
+        a->verdict = FV_UNTESTED;
+        return;
+    }
+    if (!any) {
+        add_ev(a, s, argmax(s, n, RM_TASKS_LEAKED), RM_TASKS_LEAKED);
+    }
+    a->has_mechanism = !any;
+    a->verdict = any ? FV_PROBLEM : FV_OK;
+}
+
+void findings_answer_all(const struct design *d, const struct profile *const *profiles,
+                         const struct exp_summary *const *s, size_t n_profiles,
+                         struct findings_answer out[FQ_N])
+{
+    for (int q = 0; q < FQ_N; q++) {
+        out[q] = (struct findings_answer){.verdict = FV_UNTESTED};
+    }
+    q_spawn(d, s, n_profiles, &out[FQ_SPAWN]);
+    q_backpressure(d, profiles, s, n_profiles, &out[FQ_BACKPRESSURE]);
+    q_buffers(d, s, n_profiles, &out[FQ_BUFFERS]);
+    q_sessions(d, s, n_profiles, &out[FQ_SESSIONS]);
+    q_sse_leaks(profiles, s, n_profiles, &out[FQ_SSE_LEAKS]);
+    q_pool(d, s, n_profiles, &out[FQ_POOL]);
+    q_error_paths(s, n_profiles, &out[FQ_ERROR_PATHS]);
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * findings.h - what a concurrency review concludes from the numbers: the
+ * resource utilization matrix's figures and limits, each design's binding
+ * limit, and answers to the seven questions of the 2025-08-18 review.
+ *
+ * Input is plain data: a design, and for each profile its params and the
+ * summary of its replications (models/results.h).  Output is plain data
+ * too: verdicts with the evidence behind them (metric, profile, mean and
+ * CI), never text, so the report (cli/report.c) words them and a test can
+ * check them.  A verdict is only as strong as its CI: "grows" means the CI
+ * of the growth rate excludes zero, "leaks" that the CI of a leak count
+ * does.
+ *
+ * Limits.  A matrix figure is coloured by how close it is to a limit: the
+ * design's own bound where it has one (spawn.max_tasks, upstream.max_conns,
+ * server.max_client_conns, upstream.acquire_timeout_s), otherwise the
+ * review's recommended limit (limits_proposed in reference/shadowcat.md:
+ * 3,000 tasks, 1,000 connections, 512 MiB), the 28,232 ephemeral ports
+ * towards one upstream, a 200 ms p99 latency SLO and a 1% error budget.
+ * FINDINGS_* below name them so the report can print its yardsticks.
+ *
+ * Pure functions, no allocation, no state.
+ */
+#ifndef MODELS_FINDINGS_H
+#define MODELS_FINDINGS_H
+
+#include "models/params.h"
+#include "models/results.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FINDINGS_REVIEW_MAX_TASKS 3000.0
+#define FINDINGS_REVIEW_MAX_CONNS 1000.0
+#define FINDINGS_REVIEW_MAX_MEMORY_BYTES (512.0 * 1024 * 1024)
+#define FINDINGS_LATENCY_SLO_S 0.200
+#define FINDINGS_ERROR_BUDGET 0.01
+#define FINDINGS_HIT_RATE_TARGET 0.80 /* phase3-review: buffer pool hit rate > 80% */
+
+/* The columns of the resource utilization matrix. */
+enum findings_col {
+    FC_TASKS,          /* tasks_live_peak */
+    FC_MEMORY,         /* memory_bytes_peak */
+    FC_CLIENT_CONNS,   /* client_conns_peak */
+    FC_UPSTREAM_CONNS, /* upstream_conns_peak */
+    FC_POOL_UTIL,      /* pool_wait_prob: share of acquires that found every connection busy */
+    FC_POOL_WAIT_P99,  /* pool_wait_p99_s */
+    FC_LATENCY_P99,    /* latency_p99_s */
+    FC_ERROR_RATE,     /* error_rate */
+    FC_N
+};
+
+struct findings_col_info {
+    const char *title;   /* "peak tasks" */
+    int metric;          /* enum results_metric, or -1 when derived */
+    int unit;            /* enum axis_unit value, kept as int: models/ does not include plots/ */
+    double near_zero;    /* |mean| below this is "near zero" for the CI-width target */
+};
+
+extern const struct findings_col_info findings_cols[FC_N];
+
+/* A limit and where it comes from. */
+struct findings_limit {
+    double value;        /* INFINITY: none */
+    bool from_design;    /* the design's own bound, not a review yardstick */
+    const char *what;    /* "spawn.max_tasks", "review limit", "SLO", ... */
+};
+
+struct findings_limit findings_col_limit(const struct design *d, enum findings_col c);
+/* The figure with its CI. */
+struct sim_ci findings_col_value(const struct design *d, const struct exp_summary *s,
+                                 enum findings_col c);
+/* value / limit in [0, 1] (clamped), NaN when there is no limit or value. */
+double findings_closeness(const struct design *d, const struct exp_summary *s,
+                          enum findings_col c);
+
+/* A design's worst profile and binding limit: the (profile, column) with the
+ * highest closeness; profile and col are SIZE_MAX / FC_N when nothing has a
+ * limit.  The p99 latency of a profile with POSTs answered by SSE streams is
+ * the length of those streams, not a delay, so it never binds there. */
+struct findings_binding {
+    size_t profile;
+    enum findings_col col;
+    double closeness;
+};
+struct findings_binding findings_binding(const struct design *d, const struct profile *const *pr,
+                                         const struct exp_summary *const *s, size_t n_profiles);
+
+/* ---- the seven questions ---- */
+
+enum findings_question {
+    FQ_SPAWN,          /* unbounded task spawning? */
+    FQ_BACKPRESSURE,   /* backpressure present? */
+    FQ_BUFFERS,        /* buffers reused (hit rate)? */
+    FQ_SESSIONS,       /* session cleanup deterministic? */
+    FQ_SSE_LEAKS,      /* memory leaks on long-lived SSE? */
+    FQ_POOL,           /* pool exhaustion handled gracefully? */
+    FQ_ERROR_PATHS,    /* error paths cleaning up? */
+    FQ_N
+};
+
+enum findings_verdict {
+    FV_OK,       /* the numbers show no problem */
+    FV_CONCERN,  /* a mechanism is missing but the profiles did not push it over a limit */
+    FV_PROBLEM,  /* the numbers show the problem */
+    FV_UNTESTED, /* no profile exercised it (e.g. no SSE profile selected) */
+};
+
+struct findings_evidence {
+    int metric;     /* enum results_metric; -1: unused slot */
+    size_t profile; /* index into the caller's profiles */
+    struct sim_ci ci;
+};
+
+#define FINDINGS_MAX_EVIDENCE 3
+
+struct findings_answer {
+    enum findings_verdict verdict;
+    bool has_mechanism; /* the design has the bound/pool/cleanup the question asks about */
+    size_t n_ev;
+    struct findings_evidence ev[FINDINGS_MAX_EVIDENCE];
+};
+
+extern const char *const findings_question_text[FQ_N];
+extern const char *const findings_verdict_text[4];
+
+/* profiles[i] and s[i] belong together; s[i] may be NULL (the cell failed). */
+void findings_answer_all(const struct design *d, const struct profile *const *profiles,
+                         const struct exp_summary *const *s, size_t n_profiles,
+                         struct findings_answer out[FQ_N]);
+
+/* True when every enabled spawn site is bounded, or a global cap exists. */
+bool findings_spawn_bounded(const struct design *d);
+
+#endif
