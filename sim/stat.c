@@ -193,7 +193,11 @@ double sim_level_frac_at(const struct sim_level *l, double t_s, unsigned k)
 void sim_loghist_init(struct sim_loghist *lh)
 {
     memset(lh, 0, sizeof *lh);
-    lh->h = gsl_histogram_alloc(SIM_LOGHIST_BINS);
+    /* calloc, not alloc: gsl_histogram_alloc leaves the bins uninitialised,
+     * and a histogram that is never reset (no warm-up) then starts from the
+     * previous replication's freed memory: results depended on which thread
+     * ran what before. */
+    lh->h = gsl_histogram_calloc(SIM_LOGHIST_BINS);
     SIM_REQUIRE(lh->h != NULL);
     /* Edges 2^e (1 + m/64): exact in binary floating point, so the index computed
      * from the bits below always agrees with the ranges GSL holds. */
