@@ -194,6 +194,10 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
                                  text, u);
                 goto fail;
             }
+            if (!out->unit[0]) {
+                /* The unit family of the list, for chart axes (10ms,1s are both times). */
+                snprintf(out->unit, sizeof out->unit, "%s", u);
+            }
             push(out, &cap, x, u, f);
             if (!comma) {
                 break;
