@@ -164,8 +164,18 @@ static void write_charts(const struct plan *pl, const struct capsearch_result *r
         enum axis_unit ku = !pl->v.unit[0] ? AXIS_UNIT_NONE
                             : pl->v.unit[0] == '/' ? AXIS_UNIT_PER_S
                             : strchr(pl->v.unit, 'B') ? AXIS_UNIT_BYTES : AXIS_UNIT_S;
+        /* A search spans decades (30 s at one connection, 13 ms at 128): a log
+         * axis keeps the points near the bound readable. */
+        double ymin = INFINITY, ymax = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            if (y[i] > 0.0) {
+                ymin = fmin(ymin, fmin(lo[i] > 0.0 ? lo[i] : y[i], y[i]));
+                ymax = fmax(ymax, hi[i]);
+            }
+        }
+        bool ylog = pl->slo[j].bound > 0.0 && isfinite(ymin) && ymax / ymin > 20.0;
         struct chart_opts o = {.title = title, .subtitle = sub, .x_label = pl->v.key,
-                               .x_unit = ku, .y_unit = xpsetup_axis_unit(m),
+                               .x_unit = ku, .y_unit = xpsetup_axis_unit(m), .y_log = ylog,
                                .y_label = results_metrics[m].name};
         struct sim_err err;
         sim_err_clear(&err);
