@@ -359,6 +359,8 @@ static const struct key keys[] = {
     DCOUNT("tracker.max_ids", tracker.max_ids, KF_UNLIMITED, 0, "1000", "ids kept per tracker"),
     DSIZE("tracker.id_bytes", tracker.id_bytes, 0, "64B", "memory per tracked id"),
     DDUR("tracker.ttl", tracker.ttl_s, KF_UNLIMITED | KF_POS, "unlimited", "time-based eviction of ids"),
+    DBOOL("tracker.retained_after_close", tracker.retained_after_close, "false",
+          "a per-stream tracker outlives its stream (nothing cleans it up)"),
     DE("tracker.persistence", tracker.persistence, persist_names, "task_per_event",
        "how tracked events are persisted: not at all, a task per event, one worker"),
     DCOUNT("tracker.worker_capacity", tracker.worker_capacity, KF_UNLIMITED, 1, "1000",

@@ -288,6 +288,8 @@ struct tracker_params {
     double max_ids;
     double id_bytes;
     double ttl_s;                /* time-based eviction (INFINITY: none) */
+    bool retained_after_close;   /* a per-stream tracker outlives its stream (kept in a
+                                  * store nothing cleans: grows with every reconnect) */
     enum persistence_kind persistence;
     double worker_capacity;      /* PERSIST_WORKER channel capacity */
     double worker_send_timeout_s;

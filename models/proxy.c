@@ -68,6 +68,9 @@ static void client_close(struct proxy *px, struct client *cl)
     memory_add(&px->mem, MEM_CLIENT_CONNS,
                -(d->memory.client_conn_bytes + d->buffers.per_conn_bytes));
     admission_conn_close(&px->adm);
+    if (cl->sub && sse_client_closed(px, cl)) {
+        return; /* a GET subscriber reconnects after its backoff */
+    }
     if (!cl->closed_loop) {
         client_free(px, cl);
         return;
@@ -86,6 +89,9 @@ static void client_refused(struct proxy *px, struct client *cl)
     px->n_finished++;
     px->n_err[CAUSE_REJECTED]++;
     sim_tseries_count(&px->series[RS_ERRORS], sim_now(px->s), 1.0);
+    if (cl->sub && sse_client_refused(px, cl)) {
+        return;
+    }
     if (cl->closed_loop && !(px->clients_active > px->clients_target)) {
         sim_schedule(px->s, think_s(px), 0, client_connect, cl, NULL);
         return;
@@ -149,6 +155,11 @@ static void client_connect(struct sim *s, void *subject, void *object)
         }
     }
     client_admitted(px, cl);
+}
+
+void proxy__client_connect(struct proxy *px, struct client *cl)
+{
+    client_connect(px->s, cl, NULL);
 }
 
 static void open_arrival(struct sim *s, void *subject, void *object)
@@ -473,7 +484,7 @@ static void client_next_request(struct proxy *px, struct client *cl)
     rq->admitted = rq->has_task = rq->upstream_err = rq->listed = false;
     rq->t_arrive_s = now;
     rq->deadline_s = now + px->d->server.request_timeout_s;
-    rq->kind = traffic_request_kind(&px->tr, sim_rng(s, PS_MIX));
+    rq->kind = cl->sub ? REQ_GET_SSE : traffic_request_kind(&px->tr, sim_rng(s, PS_MIX));
     gsl_rng *zr = sim_rng(s, PS_SIZES);
     rq->req_bytes = sim_dist_sample(&px->pf->request_bytes, zr);
     rq->resp_bytes = sim_dist_sample(&px->pf->response_bytes, zr);
@@ -578,6 +589,8 @@ static struct sim_level *series_level(struct proxy *px, int k)
     case RS_MEM_BUFFERS: return &px->mem.comp[MEM_BUFFERS];
     case RS_MEM_QUEUED: return &px->mem.comp[MEM_QUEUED];
     case RS_MEM_STREAMS: return &px->mem.comp[MEM_STREAMS];
+    case RS_MEM_TRACKER: return &px->mem.comp[MEM_TRACKER];
+    case RS_SSE_RECONNECT_ATTEMPTS: return NULL;
     case RS_N: break;
     }
     return NULL;
@@ -655,6 +668,7 @@ struct proxy *proxy_create(struct sim *s, const struct experiment *e)
     sim_loghist_init(&px->latency);
     sim_tally_init(&px->latency_tally);
     sim_loghist_init(&px->sse_latency);
+    sse_init(px);
     size_t n_steps = (size_t)ceil(pf->duration_s / pf->sample_dt_s - 1e-9);
     for (int k = 0; k < RS_N; k++) {
         sim_tseries_init(&px->series[k], 0.0, pf->sample_dt_s, n_steps);
@@ -774,6 +788,7 @@ void proxy_collect(struct proxy *px, struct rep_result *out)
     m[RM_CPU_UTILIZATION] = executor_utilization(&px->ex, end);
     m[RM_STOPPED] = px->guard.tripped ? 1.0 : 0.0;
     m[RM_LATENCY_MEAN_S] = sim_tally_mean(&px->latency_tally);
+    sse_collect(px, m, end);
 
     /* Series: window means; windows past the end of the run are NAN. */
     size_t n = out->n_steps < ms->n ? out->n_steps : ms->n;

@@ -51,6 +51,8 @@ struct request {
 };
 
 struct sse_stream;
+struct sse_sub;
+struct sse_model;
 
 struct client {
     void *pool_link; /* first word: the free list writes here */
@@ -60,6 +62,7 @@ struct client {
     double reqs_left;
     bool closed_loop, connected, has_conn_task, retiring;
     struct sse_stream *stream;
+    struct sse_sub *sub; /* a GET subscriber: its reconnects come back through here */
 };
 
 struct proxy {
@@ -84,6 +87,7 @@ struct proxy {
     struct sim_pool streams;
     struct request *inflight_head;
     struct sse_stream *streams_head;
+    struct sse_model *sse; /* reconnects, trackers, persistence worker (sse.c) */
 
     struct sim_level client_conns;
     struct sim_level sse_streams;
@@ -110,11 +114,19 @@ struct proxy {
 void proxy__request_finish(struct proxy *px, struct client *cl, bool ok, enum err_cause cause);
 enum err_cause proxy__pool_cause(enum connpool_status st);
 void proxy__guard_tick(struct proxy *px);
+/* Connects cl again (a subscriber's reconnect attempt): admission, task, accept. */
+void proxy__client_connect(struct proxy *px, struct client *cl);
 
 /* sse.c */
 void sse_stream_start(struct proxy *px, struct client *cl);
 void sse_restart(struct proxy *px);
 void sse_fini(struct proxy *px);
+void sse_init(struct proxy *px);
+void sse_collect(struct proxy *px, double *metric, double end_s);
+/* The client connection of a GET subscriber closed (refused: at accept); true
+ * when its reconnect is scheduled and the client must be kept. */
+bool sse_client_closed(struct proxy *px, struct client *cl);
+bool sse_client_refused(struct proxy *px, struct client *cl);
 size_t sse_stream_size(void);
 
 #endif

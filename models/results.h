@@ -73,6 +73,20 @@
     X(MEMORY_BYTES_MEAN, "memory_bytes_mean", "B")                                                 \
     X(MEMORY_GROWTH_BYTES_PER_S, "memory_growth_bytes_per_s", "B/s")                               \
     X(CPU_UTILIZATION, "cpu_utilization", "1")                                                     \
+    X(SSE_EVENTS_LOST_ON_RECONNECT, "sse_events_lost_on_reconnect", "events")                      \
+    X(SSE_RECONNECTS, "sse_reconnects", "reconnects")                                              \
+    X(SSE_RECONNECT_ATTEMPTS, "sse_reconnect_attempts", "attempts")                                \
+    X(SSE_RECONNECT_ATTEMPTS_PEAK_PER_S, "sse_reconnect_attempts_peak_per_s", "1/s")               \
+    X(SSE_RECOVERY_TIME_S, "sse_recovery_time_s", "s")                                             \
+    X(SSE_EVENTS_REPLAYED, "sse_events_replayed", "events")                                        \
+    X(SSE_GAVE_UP, "sse_gave_up", "streams")                                                       \
+    X(EVENT_TRACKER_BYTES_PEAK, "event_tracker_bytes_peak", "B")                                   \
+    X(SSE_MEMORY_PER_STREAM_BYTES, "sse_memory_per_stream_bytes", "B")                             \
+    X(SSE_STREAM_QUEUED_BYTES_PEAK, "sse_stream_queued_bytes_peak", "B")                           \
+    X(SSE_EVENTS_DROPPED_PER_STREAM, "sse_events_dropped_per_stream", "events")                    \
+    X(SSE_PERSIST_TIMEOUTS, "sse_persist_timeouts", "events")                                      \
+    X(SSE_PERSIST_DROPPED, "sse_persist_dropped", "events")                                        \
+    X(SSE_EVENTS, "sse_events", "events")                                                          \
     X(STOPPED, "stopped", "1")
 
 enum results_metric {
@@ -103,7 +117,9 @@ enum results_metric {
     X(MEM_SESSIONS, "mem_sessions_bytes", "B")                                                     \
     X(MEM_BUFFERS, "mem_buffers_bytes", "B")                                                       \
     X(MEM_QUEUED, "mem_queued_bytes", "B")                                                         \
-    X(MEM_STREAMS, "mem_streams_bytes", "B")
+    X(MEM_STREAMS, "mem_streams_bytes", "B")                                                       \
+    X(MEM_TRACKER, "mem_tracker_bytes", "B")                                                       \
+    X(SSE_RECONNECT_ATTEMPTS, "sse_reconnect_attempts_per_s", "1/s")
 
 enum results_series {
 #define RESULTS_SERIES_ENUM(id, name, unit) RS_##id,

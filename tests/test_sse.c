@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * test_sse.c - SSE streams against numbers they must reproduce: the backoff
+ * schedule of each jitter kind, queue growth of a slow consumer, Little's law
+ * for a task per event, the reconnect storm after an upstream restart (its
+ * peak, its spread under full jitter, its recovery time), Last-Event-ID loss,
+ * tracker growth, and the sustained leak slope.  Each test prints both values.
+ */
+#include "models/presets.h"
+#include "models/proxy.h"
+#include "models/results.h"
+#include "models/sse.h"
+#include "sim/check.h"
+#include "tests/check.h"
+
+#include <gsl/gsl_rng.h>
+
+static struct schedule_point clients_pt[1];
+
+/* N GET streams that never end on their own, E events/s each (exponential
+ * gaps), no CPU cost, instant connects, no keepalives. */
+static void streams(struct experiment *e, double n, double ev_per_s)
+{
+    presets_default_experiment(e);
+    struct profile *p = &e->profile;
+    p->arrivals = ARRIVALS_CLOSED;
+    clients_pt[0] = (struct schedule_point){.at_s = 0.0, .value = n};
+    p->clients = (struct schedule){1, clients_pt};
+    p->think_s = sim_dist_deterministic(0.0);
+    p->mix = (struct request_mix){.get_sse_p = 1.0};
+    p->sse.lifetime_s = sim_dist_deterministic(1e9);
+    p->sse.event_gap_s = sim_dist_exponential(1.0 / ev_per_s);
+    p->duration_s = 60.0;
+    p->warmup_s = 0.0;
+    struct design *d = &e->design;
+    d->executor.cpu = (struct cpu_costs){0};
+    d->spawn.per_conn.enabled = false;
+    d->spawn.per_upstream_conn.enabled = false;
+    d->sse.keepalive_s = d->sse.keepalive2_s = INFINITY;
+    d->upstream.connect_s = 0.0;
+    d->upstream.time_wait_s = 0.0;
+    d->upstream.idle_timeout_s = INFINITY;
+    d->sessions.max_sessions = INFINITY;
+    e->run.reps = 4;
+    e->run.confidence = 0.99;
+}
+
+static struct rep_result *run_reps(const struct experiment *e, struct exp_summary *sum)
+{
+    struct rep_result *res = sim_xcalloc(e->run.reps, sizeof *res);
+    struct proxy_run_opts ro = {.threads = 2};
+    size_t failed = proxy_replicate(e, &ro, res, NULL);
+    assert_int_equal(failed, 0);
+    results_summarize(res, e->run.reps, e->run.confidence, sum);
+    return res;
+}
+
+static void free_reps(const struct experiment *e, struct rep_result *res)
+{
+    for (unsigned i = 0; i < e->run.reps; i++) {
+        results_rep_fini(&res[i]);
+    }
+    free(res);
+}
+
+static double series_at(const struct rep_result *r, int k, size_t i)
+{
+    return r->series[(size_t)k * r->n_steps + i];
+}
+
+static void show(const struct exp_summary *sum, int m)
+{
+    const struct sim_ci *c = &sum->metric[m];
+    printf("  %s = %.6g [%.6g, %.6g] n=%zu\n", results_metrics[m].name, c->mean, c->lo, c->hi,
+           c->n);
+}
+
+/* ---- the backoff schedule ---- */
+
+static double mean_delay(const struct reconnect_params *p, gsl_rng *r, unsigned attempt,
+                         double prev, double *lo, double *hi)
+{
+    const int n = 200000;
+    double sum = 0.0;
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        double d = sse_reconnect_delay_s(p, r, attempt, prev);
+        sum += d;
+        *lo = fmin(*lo, d);
+        *hi = fmax(*hi, d);
+    }
+    return sum / n;
+}
+
+static void backoff_kinds(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 42);
+    struct reconnect_params p = {.kind = RECONNECT_EXPONENTIAL, .base_s = 1.0, .cap_s = 10.0,
+                                 .multiplier = 2.0, .jitter = JITTER_NONE,
+                                 .max_attempts = INFINITY};
+    const double want[] = {1, 2, 4, 8, 10, 10};
+    for (unsigned a = 0; a < 6; a++) {
+        CHECK_NEAR(sse_reconnect_delay_s(&p, r, a, 0.0), want[a], 0.0);
+    }
+    CHECK_NEAR(sse_reconnect_delay_s(&p, r, 5000, 0.0), 10.0, 0.0); /* pow overflow capped */
+    p.kind = RECONNECT_FIXED;
+    CHECK_NEAR(sse_reconnect_delay_s(&p, r, 7, 0.0), 1.0, 0.0);
+    p.honour_retry_field = true;
+    p.retry_field_s = 3.0; /* the SSE retry: field replaces the base */
+    CHECK_NEAR(sse_reconnect_delay_s(&p, r, 7, 0.0), 3.0, 0.0);
+    p.honour_retry_field = false;
+    p.kind = RECONNECT_IMMEDIATE;
+    CHECK_NEAR(sse_reconnect_delay_s(&p, r, 3, 0.0), 0.0, 0.0);
+    p.kind = RECONNECT_NONE;
+    assert_true(isinf(sse_reconnect_delay_s(&p, r, 0, 0.0)));
+
+    /* attempt 3: d = 8 */
+    double lo, hi, m;
+    p.kind = RECONNECT_EXPONENTIAL;
+    p.jitter = JITTER_FULL;
+    m = mean_delay(&p, r, 3, 0.0, &lo, &hi);
+    printf("  full: mean %.4f in [%.4f, %.4f] (want 4 in [0, 8])\n", m, lo, hi);
+    CHECK_REL(m, 4.0, 0.01);
+    CHECK_IN(lo, 0.0, 0.01);
+    CHECK_IN(hi, 7.99, 8.0);
+    p.jitter = JITTER_EQUAL;
+    m = mean_delay(&p, r, 3, 0.0, &lo, &hi);
+    printf("  equal: mean %.4f in [%.4f, %.4f] (want 6 in [4, 8])\n", m, lo, hi);
+    CHECK_REL(m, 6.0, 0.01);
+    CHECK_IN(lo, 4.0, 4.01);
+    CHECK_IN(hi, 7.99, 8.0);
+    p.jitter = JITTER_PROPORTIONAL;
+    p.jitter_factor = 0.25;
+    m = mean_delay(&p, r, 3, 0.0, &lo, &hi);
+    printf("  proportional 25%%: mean %.4f in [%.4f, %.4f] (want 8 in [6, 10])\n", m, lo, hi);
+    CHECK_REL(m, 8.0, 0.01);
+    CHECK_IN(lo, 6.0, 6.01);
+    CHECK_IN(hi, 9.99, 10.0);
+    p.jitter = JITTER_DECORRELATED;
+    p.multiplier = 3.0;
+    m = mean_delay(&p, r, 3, 2.0, &lo, &hi); /* U(base 1, prev 2 x 3) */
+    printf("  decorrelated: mean %.4f in [%.4f, %.4f] (want 3.5 in [1, 6])\n", m, lo, hi);
+    CHECK_REL(m, 3.5, 0.01);
+    CHECK_IN(lo, 1.0, 1.01);
+    CHECK_IN(hi, 5.99, 6.0);
+    m = mean_delay(&p, r, 3, 9.0, &lo, &hi); /* U(1, 27) capped at 10 */
+    CHECK_IN(hi, 10.0, 10.0);
+    gsl_rng_free(r);
+}
+
+/* ---- slow consumers and tasks ---- */
+
+static void queue_growth(void **state)
+{
+    (void)state;
+    struct experiment e;
+    const double n = 10.0, rate = 20.0, drain_ev = 5.0, size = 1000.0;
+    streams(&e, n, rate);
+    e.profile.sse.event_gap_s = sim_dist_deterministic(1.0 / rate);
+    e.profile.sse.event_bytes = sim_dist_deterministic(size);
+    e.profile.sse.drain_bytes_per_s = sim_dist_deterministic(drain_ev * size);
+    e.design.memory.queued_msg_overhead_bytes = 0.0;
+    e.run.reps = 2;
+    struct exp_summary sum;
+    struct rep_result *res = run_reps(&e, &sum);
+    /* Window means of a linear ramp: the slope between two windows is exact.
+     * (mem_queued_bytes, not queued_bytes: both series track one level, and a
+     * level feeds only its last tracked series, so queued_bytes reads 0.) */
+    double q10 = series_at(&res[0], RS_MEM_QUEUED, 10);
+    double q50 = series_at(&res[0], RS_MEM_QUEUED, 50);
+    double slope = (q50 - q10) / 40.0 / n;
+    double want = (rate - drain_ev) * size;
+    show(&sum, RM_SSE_QUEUED_BYTES_PEAK);
+    show(&sum, RM_SSE_EVENTS);
+    printf("  queued bytes per stream grow at %.1f B/s, (R - D) x S = %.1f B/s\n", slope, want);
+    CHECK_REL(slope, want, 0.02);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+}
+
+static void task_per_event(void **state)
+{
+    (void)state;
+    struct experiment e;
+    const double n = 50.0, ev = 20.0, life = 0.05;
+    streams(&e, n, ev);
+    e.design.spawn.per_stream.enabled = false;
+    e.design.spawn.per_event =
+        (struct spawn_site){.enabled = true, .max_live = INFINITY, .lifetime_s = life};
+    e.profile.duration_s = 200.0;
+    e.profile.warmup_s = 10.0;
+    struct exp_summary sum;
+    struct rep_result *res = run_reps(&e, &sum);
+    show(&sum, RM_TASKS_LIVE_MEAN);
+    /* hyper's connection driver is counted whatever the design: one per stream. */
+    printf("  N x E x L + N = %g\n", n * ev * life + n);
+    CHECK_REL(sum.metric[RM_TASKS_LIVE_MEAN].mean, n * ev * life + n, 0.02);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+}
+
+/* ---- the reconnect storm ---- */
+
+static void storm(struct experiment *e, double n, double restart_at_s, double down_s)
+{
+    streams(e, n, 1.0);
+    e->profile.faults.restart_at_s = restart_at_s;
+    e->profile.faults.restart_down_s = down_s;
+    e->profile.duration_s = restart_at_s + 30.0;
+}
+
+static void storm_no_jitter(void **state)
+{
+    (void)state;
+    struct experiment e;
+    const double n = 500.0;
+    storm(&e, n, 20.5, 0.0);
+    e.design.sse.client_reconnect = (struct reconnect_params){
+        .kind = RECONNECT_EXPONENTIAL, .base_s = 0.0, .cap_s = 60.0, .multiplier = 2.0,
+        .jitter = JITTER_NONE, .max_attempts = INFINITY};
+    struct exp_summary sum;
+    struct rep_result *res = run_reps(&e, &sum);
+    show(&sum, RM_SSE_RECONNECT_ATTEMPTS_PEAK_PER_S);
+    show(&sum, RM_SSE_RECONNECTS);
+    show(&sum, RM_SSE_RECOVERY_TIME_S);
+    CHECK_NEAR(sum.metric[RM_SSE_RECONNECT_ATTEMPTS_PEAK_PER_S].mean, n, 0.0);
+    CHECK_NEAR(sum.metric[RM_SSE_RECONNECTS].mean, n, 0.0);
+    CHECK_NEAR(sum.metric[RM_SSE_RECOVERY_TIME_S].mean, 0.0, 1e-9);
+    /* All N attempts land in the restart's window of the series. */
+    CHECK_NEAR(series_at(&res[0], RS_SSE_RECONNECT_ATTEMPTS, 20), n, 0.0);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+}
+
+static void storm_full_jitter(void **state)
+{
+    (void)state;
+    struct experiment e;
+    const double n = 2000.0, b = 10.0;
+    storm(&e, n, 20.0, 0.0);
+    e.design.sse.client_reconnect = (struct reconnect_params){
+        .kind = RECONNECT_FIXED, .base_s = b, .cap_s = b, .multiplier = 1.0,
+        .jitter = JITTER_FULL, .max_attempts = INFINITY};
+    e.run.reps = 8;
+    struct exp_summary sum;
+    struct rep_result *res = run_reps(&e, &sum);
+    double per_s = n / b, sd = sqrt(n * (1.0 / b) * (1.0 - 1.0 / b));
+    /* Uniform over [0, B): every one-second window holds N/B +- binomial noise. */
+    for (unsigned r = 0; r < e.run.reps; r++) {
+        double tot = 0.0;
+        for (size_t i = 20; i < 30; i++) {
+            double v = series_at(&res[r], RS_SSE_RECONNECT_ATTEMPTS, i);
+            tot += v;
+            CHECK_IN(v, per_s - 4.5 * sd, per_s + 4.5 * sd);
+        }
+        CHECK_NEAR(tot, n, 0.0);
+    }
+    show(&sum, RM_SSE_RECONNECT_ATTEMPTS_PEAK_PER_S);
+    /* The peak is the largest of B windows: N/B plus the expected maximum of B
+     * binomial deviations (about 1.54 sd for B = 10). */
+    const struct sim_ci *pk = &sum.metric[RM_SSE_RECONNECT_ATTEMPTS_PEAK_PER_S];
+    printf("  N/B = %g, expected peak ~ %g\n", per_s, per_s + 1.54 * sd);
+    CHECK_IN(per_s + 1.54 * sd, pk->lo, pk->hi);
+    show(&sum, RM_SSE_RECOVERY_TIME_S);
+    /* 99% back by the 0.99 quantile of U(0, B). */
+    CHECK_NEAR(sum.metric[RM_SSE_RECOVERY_TIME_S].mean, 0.99 * b, 0.1);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+}
+
+/* Exponential backoff 1, 2, 4 s without jitter and a 5 s outage: attempts at
+ * +1 and +3 are refused, the one at +7 gets through. */
+static void storm_recovery(void **state)
+{
+    (void)state;
+    struct experiment e;
+    const double n = 300.0;
+    storm(&e, n, 20.5, 5.0);
+    struct reconnect_params exp_backoff = {.kind = RECONNECT_EXPONENTIAL, .base_s = 1.0,
+                                           .cap_s = 60.0, .multiplier = 2.0,
+                                           .jitter = JITTER_NONE, .max_attempts = INFINITY};
+    e.design.sse.client_reconnect = exp_backoff;
+    e.run.reps = 2;
+    struct exp_summary sum;
+    struct rep_result *res = run_reps(&e, &sum);
+    show(&sum, RM_SSE_RECOVERY_TIME_S);
+    show(&sum, RM_SSE_RECONNECT_ATTEMPTS);
+    CHECK_NEAR(sum.metric[RM_SSE_RECOVERY_TIME_S].mean, 7.0, 1e-6);
+    CHECK_NEAR(sum.metric[RM_SSE_RECONNECT_ATTEMPTS].mean, 3.0 * n, 0.0);
+    CHECK_NEAR(sum.metric[RM_SSE_RECONNECTS].mean, n, 0.0);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+
+    /* The proxy repairs the upstream side itself: same schedule, no client attempt. */
+    e.design.sse.client_reconnect.kind = RECONNECT_NONE;
+    e.design.sse.proxy_reconnects = true;
+    e.design.sse.proxy_reconnect = exp_backoff;
+    res = run_reps(&e, &sum);
+    show(&sum, RM_SSE_RECOVERY_TIME_S);
+    CHECK_NEAR(sum.metric[RM_SSE_RECOVERY_TIME_S].mean, 7.0, 1e-6);
+    CHECK_NEAR(sum.metric[RM_SSE_RECONNECT_ATTEMPTS].mean, 3.0 * n, 0.0);
+    /* The clients saw nothing: no GET ended, so no request finished at all. */
+    assert_true(isnan(sum.metric[RM_ERROR_RATE].mean));
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+}
+
+/* Last-Event-ID: a 10 s outage at one event per 0.5 s is a gap of 20 events. */
+static void replay_loss(void **state)
+{
+    (void)state;
+    struct experiment e;
+    const double n = 100.0, gap = 20.0;
+    const double depths[] = {5.0, 20.0, 50.0};
+    for (int k = 0; k < 3; k++) {
+        storm(&e, n, 20.25, 2.0);
+        e.profile.sse.event_gap_s = sim_dist_deterministic(0.5);
+        e.design.sse.client_reconnect = (struct reconnect_params){
+            .kind = RECONNECT_FIXED, .base_s = 10.0, .cap_s = 10.0, .multiplier = 1.0,
+            .jitter = JITTER_NONE, .max_attempts = INFINITY};
+        e.design.sse.replay_depth = depths[k];
+        e.run.reps = 2;
+        struct exp_summary sum;
+        struct rep_result *res = run_reps(&e, &sum);
+        printf("  depth %g:\n", depths[k]);
+        show(&sum, RM_SSE_EVENTS_LOST_ON_RECONNECT);
+        show(&sum, RM_SSE_EVENTS_REPLAYED);
+        CHECK_NEAR(sum.metric[RM_SSE_EVENTS_LOST_ON_RECONNECT].mean,
+                   n * fmax(0.0, gap - depths[k]), 0.0);
+        CHECK_NEAR(sum.metric[RM_SSE_EVENTS_REPLAYED].mean, n * fmin(gap, depths[k]), 0.0);
+        free_reps(&e, res);
+        results_summary_fini(&sum);
+    }
+}
+
+/* ---- trackers ---- */
+
+static void tracker_growth(void **state)
+{
+    (void)state;
+    struct experiment e;
+    const double rate = 10.0, max_ids = 100.0, id_bytes = 64.0;
+    streams(&e, 1.0, rate);
+    e.profile.sse.event_gap_s = sim_dist_deterministic(1.0 / rate);
+    e.profile.duration_s = 30.0;
+    e.design.tracker = (struct tracker_params){.scope = TRACKER_PER_STREAM, .max_ids = max_ids,
+                                               .id_bytes = id_bytes, .ttl_s = INFINITY};
+    e.run.reps = 2;
+    struct exp_summary sum;
+    struct rep_result *res = run_reps(&e, &sum);
+    /* Linear at rate x id_bytes while below max_ids (t < 10 s), then flat. */
+    double slope = (series_at(&res[0], RS_MEM_TRACKER, 7) - series_at(&res[0], RS_MEM_TRACKER, 2)) /
+                   5.0;
+    printf("  tracker grows at %.1f B/s (want %.1f), flat at %.0f B (want %.0f)\n", slope,
+           rate * id_bytes, series_at(&res[0], RS_MEM_TRACKER, 20), max_ids * id_bytes);
+    CHECK_REL(slope, rate * id_bytes, 0.01);
+    for (size_t i = 11; i < 30; i++) {
+        CHECK_NEAR(series_at(&res[0], RS_MEM_TRACKER, i), max_ids * id_bytes, 0.0);
+    }
+    CHECK_NEAR(sum.metric[RM_EVENT_TRACKER_BYTES_PEAK].mean, max_ids * id_bytes, 0.0);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+
+    /* A TTL of 2 s holds rate x TTL ids (Little), below max_ids. */
+    streams(&e, 1.0, rate);
+    e.profile.sse.event_gap_s = sim_dist_exponential(1.0 / rate);
+    e.profile.duration_s = 2000.0;
+    e.profile.warmup_s = 20.0;
+    e.design.tracker = (struct tracker_params){.scope = TRACKER_PER_STREAM, .max_ids = max_ids,
+                                               .id_bytes = id_bytes, .ttl_s = 2.0};
+    res = run_reps(&e, &sum);
+    double mean = 0.0;
+    size_t cnt = 0;
+    for (unsigned r = 0; r < e.run.reps; r++) {
+        for (size_t i = 20; i < res[r].n_steps; i++) {
+            mean += series_at(&res[r], RS_MEM_TRACKER, i);
+            cnt++;
+        }
+    }
+    mean /= (double)cnt * id_bytes;
+    /* Eviction runs on the next insert: a stale bucket waits one mean gap more. */
+    printf("  TTL 2 s: %.2f ids held (want rate x (ttl + 1/rate) = %.1f)\n", mean,
+           rate * 2.0 + 1.0);
+    CHECK_REL(mean, rate * 2.0 + 1.0, 0.02);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+}
+
+/* Per-GET trackers nothing cleans: each reconnect leaves one behind. */
+static void tracker_per_get_leak(void **state)
+{
+    (void)state;
+    struct experiment e;
+    const double n = 20.0, rate = 10.0, max_ids = 50.0, id_bytes = 64.0, drop = 0.02;
+    double peak[2], recon[2];
+    for (int retained = 0; retained < 2; retained++) {
+        streams(&e, n, rate);
+        e.profile.duration_s = 600.0;
+        e.profile.sse.client_drop_rate_per_s = drop;
+        e.design.sse.client_reconnect = (struct reconnect_params){
+            .kind = RECONNECT_FIXED, .base_s = 1.0, .cap_s = 1.0, .multiplier = 1.0,
+            .jitter = JITTER_NONE, .max_attempts = INFINITY};
+        e.design.tracker = (struct tracker_params){.scope = TRACKER_PER_STREAM,
+                                                   .max_ids = max_ids, .id_bytes = id_bytes,
+                                                   .ttl_s = INFINITY,
+                                                   .retained_after_close = retained};
+        struct exp_summary sum;
+        struct rep_result *res = run_reps(&e, &sum);
+        show(&sum, RM_EVENT_TRACKER_BYTES_PEAK);
+        show(&sum, RM_SSE_RECONNECTS);
+        peak[retained] = sum.metric[RM_EVENT_TRACKER_BYTES_PEAK].mean;
+        recon[retained] = sum.metric[RM_SSE_RECONNECTS].mean;
+        free_reps(&e, res);
+        results_summary_fini(&sum);
+    }
+    /* Freed with the stream: at most one full tracker per live stream. */
+    assert_true(peak[0] <= n * max_ids * id_bytes);
+    /* Retained: one per GET (streams + reconnects), each filled unless its GET
+     * lived less than max_ids / rate = 5 s: E[min(1, X / 5)] for X ~ exp(50 s). */
+    double fill = (1.0 / drop) * (1.0 - exp(-drop * max_ids / rate)) / (max_ids / rate);
+    double want = (n + recon[1]) * fill * max_ids * id_bytes;
+    printf("  retained: %.0f B, (N + reconnects) x fill x max_ids x id = %.0f B\n", peak[1],
+           want);
+    CHECK_REL(peak[1], want, 0.05);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(backoff_kinds),     cmocka_unit_test(queue_growth),
+        cmocka_unit_test(task_per_event),    cmocka_unit_test(storm_no_jitter),
+        cmocka_unit_test(storm_full_jitter), cmocka_unit_test(storm_recovery),
+        cmocka_unit_test(replay_loss),       cmocka_unit_test(tracker_growth),
+        cmocka_unit_test(tracker_per_get_leak),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
