@@ -9,12 +9,18 @@
  *         new event at now + Exp(1).  Cost per event against N.
  *   reps  the mm1 model as R independent replications on T threads:
  *         replication throughput, for the thread-scaling target.
+ *   sse   the proxy model on the `sse` profile with N streams at R events/s
+ *         each (issue 5): SSE events and engine events per wall second, and
+ *         the simulator's own memory per live stream (peak RSS over a
+ *         baseline taken before the model is built).
  *
  * Output is one key=value line per measurement, for bench/run.sh to parse.
  * Timing is wall-clock (CLOCK_MONOTONIC) around the event loop only.
  */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "models/presets.h"
+#include "models/proxy.h"
 #include "sim/check.h"
 #include "sim/dist.h"
 #include "sim/pool.h"
@@ -30,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static double wall_s(void)
@@ -171,11 +178,62 @@ static int reps_trial(void *ctx, size_t index, struct sim_err *err)
     return 0;
 }
 
+/* ---- the SSE model ---- */
+
+static double max_rss_bytes(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss * 1024.0; /* Linux: KiB */
+}
+
+static int sse_bench(uint64_t streams, uint64_t rate, uint64_t duration_s, uint64_t seed,
+                     const char *design)
+{
+    struct schedule_point clients = {.at_s = 0.0, .value = (double)streams};
+    struct experiment e;
+    presets_default_experiment(&e);
+    if (!presets_profile("sse", &e.profile) || !presets_design(design, &e.design)) {
+        fprintf(stderr, "proxysim bench: unknown design '%s'\n", design);
+        return 2;
+    }
+    e.profile.clients = (struct schedule){1, &clients};
+    e.profile.sse.event_gap_s = sim_dist_exponential(1.0 / (double)rate);
+    e.profile.sse.lifetime_s = sim_dist_exponential(3600.0); /* streams stay up */
+    e.profile.duration_s = (double)duration_s;
+    e.profile.warmup_s = 0.0;
+    e.design.guard.max_wall_s = INFINITY;
+    struct sim_opts so = {.master_seed = seed, .rep = 0, .n_streams = PROXY_N_STREAMS};
+    double rss0 = max_rss_bytes();
+    struct sim *s = sim_create(&so);
+    struct proxy *px = proxy_create(s, &e);
+    struct rep_result r;
+    proxy_results_init(&e.profile, &r);
+    double t0 = wall_s();
+    proxy_run(px);
+    double t1 = wall_s();
+    proxy_collect(px, &r);
+    double rss1 = max_rss_bytes();
+    double live = r.metric[RM_SSE_STREAMS_LIVE_PEAK], sse_events = r.metric[RM_SSE_EVENTS];
+    printf("model=sse design=%s streams=%" PRIu64 " rate_per_s=%" PRIu64 " duration_s=%" PRIu64
+           " wall_s=%.4f sse_events=%.0f sse_events_per_s=%.0f engine_events=%" PRIu64
+           " engine_events_per_s=%.0f live_streams_peak=%.0f rss_delta_bytes=%.0f"
+           " rss_bytes_per_stream=%.1f\n",
+           design, streams, rate, duration_s, t1 - t0, sse_events, sse_events / (t1 - t0),
+           r.n_events, (double)r.n_events / (t1 - t0), live, rss1 - rss0,
+           live > 0.0 ? (rss1 - rss0) / live : NAN);
+    results_rep_fini(&r);
+    proxy_destroy(px);
+    sim_destroy(s);
+    return 0;
+}
+
 /* ---- command ---- */
 
 static const char usage_line[] =
     "mm1 [--customers N] [--seed S] | hold [--pending N] [--events N] [--seed S] | "
-    "reps [--reps R] [--threads T] [--customers N]";
+    "reps [--reps R] [--threads T] [--customers N] | "
+    "sse [--streams N] [--rate R] [--duration S] [--design D] [--seed S]";
 
 int cli_bench(int argc, char **argv)
 {
@@ -185,10 +243,14 @@ int cli_bench(int argc, char **argv)
     }
     const char *which = argv[1];
     uint64_t customers = 4000000, pending = 0, events = 0, seed = 12345, reps = 8, threads = 0;
+    uint64_t streams = 5000, rate = 10, duration = 60;
+    const char *design = "legacy-reverse";
     static const struct option opts[] = {
         {"customers", required_argument, NULL, 'c'}, {"pending", required_argument, NULL, 'p'},
         {"events", required_argument, NULL, 'n'},    {"seed", required_argument, NULL, 's'},
         {"reps", required_argument, NULL, 'r'},      {"threads", required_argument, NULL, 't'},
+        {"streams", required_argument, NULL, 'S'},   {"rate", required_argument, NULL, 'R'},
+        {"duration", required_argument, NULL, 'D'},  {"design", required_argument, NULL, 'd'},
         {NULL, 0, NULL, 0}};
     optind = 1;
     int ch;
@@ -212,6 +274,18 @@ int cli_bench(int argc, char **argv)
             break;
         case 't':
             rc = args_u64("bench", "--threads", optarg, 1, 1024, &threads);
+            break;
+        case 'S':
+            rc = args_u64("bench", "--streams", optarg, 1, 10000000, &streams);
+            break;
+        case 'R':
+            rc = args_u64("bench", "--rate", optarg, 1, 1000000, &rate);
+            break;
+        case 'D':
+            rc = args_u64("bench", "--duration", optarg, 1, 1000000, &duration);
+            break;
+        case 'd':
+            design = optarg;
             break;
         default:
             return args_bad_option("bench", usage_line);
@@ -266,6 +340,10 @@ int cli_bench(int argc, char **argv)
         free(c.mean_sojourn);
         return failed ? 1 : 0;
     }
-    fprintf(stderr, "proxysim bench: unknown benchmark '%s' (expected mm1, hold or reps)\n", which);
+    if (strcmp(which, "sse") == 0) {
+        return sse_bench(streams, rate, duration, seed, design);
+    }
+    fprintf(stderr, "proxysim bench: unknown benchmark '%s' (expected mm1, hold, reps or sse)\n",
+            which);
     return 2;
 }
