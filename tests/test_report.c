@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * test_report.c - `proxysim report` end to end on a small fixed-seed run.
+ *
+ *   golden     report_data.csv (every number behind every chart and table)
+ *              is byte-identical for 1 and 2 threads and equal to
+ *              tests/golden/report_data.csv.  PROXYSIM_UPDATE_GOLDEN=1
+ *              rewrites the golden file instead (then review the diff).
+ *   rendering  every PNG decodes with cairo, has the size asked for, is not
+ *              blank, and each time-series chart shows the first two series
+ *              colours of the palette in its data area.
+ *   documents  report.html has balanced tags and one inline data URI per
+ *              image; every image report.md references exists.
+ *   badinput   a bad flag is one line on stderr and exit status 2.
+ */
+#include "cli/cli.h"
+#include "plots/palette.h"
+
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define GOLDEN_ARGS "--profiles", "low,burst", "--designs", "legacy-reverse,bounded-target", \
+                    "--reps", "3", "--max-duration", "30", "--seed", "4242", "--quiet"
+
+static char tmp_root[256];
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    fclose(f);
+    buf[got] = '\0';
+    if (len) {
+        *len = got;
+    }
+    return buf;
+}
+
+static int run_report(const char *out, const char *threads)
+{
+    char *argv[] = {"report", GOLDEN_ARGS, "--threads", (char *)threads, "--out", (char *)out,
+                    NULL};
+    return cli_report((int)(sizeof argv / sizeof argv[0]) - 1, argv);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmp_root, sizeof tmp_root, "/tmp/proxysim_test_report_XXXXXX");
+    assert_non_null(mkdtemp(tmp_root));
+    char a[300], b[300];
+    snprintf(a, sizeof a, "%s/t1", tmp_root);
+    snprintf(b, sizeof b, "%s/t2", tmp_root);
+    if (run_report(a, "1") != 0 || run_report(b, "2") != 0) {
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "could not remove %s\n", tmp_root);
+    }
+    FcFini();
+    return 0;
+}
+
+static void test_golden(void **state)
+{
+    (void)state;
+    char a[300], b[300], golden[512];
+    snprintf(a, sizeof a, "%s/t1/report_data.csv", tmp_root);
+    snprintf(b, sizeof b, "%s/t2/report_data.csv", tmp_root);
+    size_t la = 0, lb = 0;
+    char *da = slurp(a, &la), *db = slurp(b, &lb);
+    assert_non_null(da);
+    assert_non_null(db);
+    /* Threads change only who runs which replication, never a number. */
+    assert_int_equal(la, lb);
+    assert_memory_equal(da, db, la);
+
+    const char *src = getenv("PROXYSIM_SOURCE_DIR");
+    snprintf(golden, sizeof golden, "%s/tests/golden/report_data.csv", src ? src : "..");
+    const char *upd = getenv("PROXYSIM_UPDATE_GOLDEN");
+    if (upd && strcmp(upd, "1") == 0) {
+        FILE *f = fopen(golden, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(da, 1, la, f), la);
+        assert_int_equal(fclose(f), 0);
+        fprintf(stderr, "updated %s\n", golden);
+    } else {
+        size_t lg = 0;
+        char *dg = slurp(golden, &lg);
+        if (dg == NULL) {
+            fail_msg("missing %s (PROXYSIM_UPDATE_GOLDEN=1 creates it)", golden);
+        }
+        /* Report the first differing line, which names chart, design and key. */
+        const char *p = da, *q = dg;
+        size_t line = 1;
+        while (*p && *q && *p == *q) {
+            line += *p == '\n';
+            p++;
+            q++;
+        }
+        if (*p || *q) {
+            const char *ls = p;
+            while (ls > da && ls[-1] != '\n') {
+                ls--;
+            }
+            const char *le = strchr(ls, '\n');
+            fail_msg("report_data.csv differs from %s at line %zu: got '%.*s' "
+                     "(PROXYSIM_UPDATE_GOLDEN=1 to accept)",
+                     golden, line, le ? (int)(le - ls) : 80, ls);
+        }
+        free(dg);
+    }
+    /* Every row has nine fields and a chart name. */
+    size_t rows = 0;
+    for (char *s = da; *s;) {
+        char *e = strchr(s, '\n');
+        assert_non_null(e);
+        int commas = 0;
+        for (char *c = s; c < e; c++) {
+            commas += *c == ',';
+        }
+        assert_int_equal(commas, 8);
+        rows++;
+        s = e + 1;
+    }
+    assert_true(rows > 100);
+    free(da);
+    free(db);
+}
+
+static bool has_colour(cairo_surface_t *s, struct palette_rgb c, int x0, int y0, int x1, int y1)
+{
+    unsigned char *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = y0; y < y1; y++) {
+        for (int x = x0; x < x1; x++) {
+            uint32_t v = *(uint32_t *)(px + (size_t)y * (size_t)stride + (size_t)x * 4);
+            unsigned r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+            if (abs((int)r - c.r) <= 2 && abs((int)g - c.g) <= 2 && abs((int)b - c.b) <= 2) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static void test_png(void **state)
+{
+    (void)state;
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s/t1/img", tmp_root);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *de;
+    size_t n_png = 0, n_series = 0;
+    while ((de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (len < 4 || strcmp(de->d_name + len - 4, ".png") != 0) {
+            continue;
+        }
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+        if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+            fail_msg("%s: %s", path, cairo_status_to_string(cairo_surface_status(s)));
+        }
+        int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+        bool series = strncmp(de->d_name, "tasks_", 6) == 0 ||
+                      strncmp(de->d_name, "memory_", 7) == 0 ||
+                      strncmp(de->d_name, "upstream_", 9) == 0;
+        if (series || strncmp(de->d_name, "latency_", 8) == 0) {
+            if (w != 1600 || h != 900) {
+                fail_msg("%s: %dx%d, expected 1600x900", de->d_name, w, h);
+            }
+        }
+        assert_true(w >= 600 && h >= 400);
+        /* Not blank: more than background and a few text colours. */
+        cairo_surface_flush(s);
+        unsigned char *px = cairo_image_surface_get_data(s);
+        int stride = cairo_image_surface_get_stride(s);
+        size_t non_white = 0;
+        for (int y = 0; y < h; y += 2) {
+            for (int x = 0; x < w; x += 2) {
+                uint32_t v = *(uint32_t *)(px + (size_t)y * (size_t)stride + (size_t)x * 4);
+                non_white += (v & 0xffffff) != 0xffffff;
+            }
+        }
+        if (non_white < (size_t)(w * h) / 400) {
+            fail_msg("%s looks blank (%zu non-white samples)", de->d_name, non_white);
+        }
+        /* Time series with two designs: both series colours in the data
+         * area (the middle of the canvas, away from title and legend). */
+        if (series && strcmp(de->d_name, "memory_diff.png") != 0) {
+            for (size_t k = 0; k < 2; k++) {
+                if (!has_colour(s, palette_series(k), w / 10, h / 6, w * 8 / 10, h * 9 / 10)) {
+                    fail_msg("%s: series colour %zu not found in the data area", de->d_name, k);
+                }
+            }
+            n_series++;
+        }
+        cairo_surface_destroy(s);
+        n_png++;
+    }
+    closedir(d);
+    assert_true(n_png >= 15);
+    assert_true(n_series >= 6);
+}
+
+static const char *const void_tags[] = {"br", "img", "meta", "hr", "link", "input"};
+
+static void test_documents(void **state)
+{
+    (void)state;
+    char path[400];
+    snprintf(path, sizeof path, "%s/t1/report.html", tmp_root);
+    char *html = slurp(path, NULL);
+    assert_non_null(html);
+    assert_non_null(strstr(html, "<!DOCTYPE html>"));
+    /* Balanced tags: a stack of open element names. */
+    char stack[256][16];
+    int top = 0;
+    size_t n_img = 0;
+    for (char *s = html; (s = strchr(s, '<')) != NULL; s++) {
+        if (s[1] == '!') {
+            continue;
+        }
+        bool closing = s[1] == '/';
+        char name[16];
+        size_t k = 0;
+        for (char *c = s + 1 + closing; k < sizeof name - 1 && (isalnum((unsigned char)*c)); c++) {
+            name[k++] = (char)tolower((unsigned char)*c);
+        }
+        name[k] = '\0';
+        assert_true(k > 0);
+        bool is_void = false;
+        for (size_t v = 0; v < sizeof void_tags / sizeof *void_tags; v++) {
+            is_void = is_void || strcmp(name, void_tags[v]) == 0;
+        }
+        if (strcmp(name, "img") == 0) {
+            n_img++;
+            char *src = strstr(s, "src=\"data:image/png;base64,");
+            assert_true(src != NULL && src < strchr(s, '>'));
+        }
+        if (is_void) {
+            continue;
+        }
+        if (closing) {
+            if (top == 0 || strcmp(stack[top - 1], name) != 0) {
+                fail_msg("report.html: </%s> closes <%s>", name, top ? stack[top - 1] : "nothing");
+            }
+            top--;
+        } else {
+            assert_true(top < 256);
+            snprintf(stack[top++], sizeof stack[0], "%s", name);
+        }
+    }
+    if (top != 0) {
+        fail_msg("report.html: <%s> never closed", stack[top - 1]);
+    }
+    /* report.md: every image exists, and the HTML inlines each of them. */
+    snprintf(path, sizeof path, "%s/t1/report.md", tmp_root);
+    char *md = slurp(path, NULL);
+    assert_non_null(md);
+    size_t n_md_img = 0;
+    for (char *s = md; (s = strstr(s, "![")) != NULL; s++) {
+        char *open = strstr(s, "](");
+        assert_non_null(open);
+        char *close = strchr(open, ')');
+        assert_non_null(close);
+        char file[600];
+        snprintf(file, sizeof file, "%s/t1/%.*s", tmp_root, (int)(close - open - 2), open + 2);
+        struct stat st;
+        if (stat(file, &st) != 0 || st.st_size == 0) {
+            fail_msg("report.md references %s, which does not exist", file);
+        }
+        n_md_img++;
+    }
+    assert_int_equal(n_md_img, n_img);
+    /* The seven sections, in order. */
+    const char *sections[] = {"## 1. Summary", "## 2. Resource utilization matrix",
+                              "## 3. Memory impact assessment", "## 4. Task spawning analysis",
+                              "## 5. Findings", "## 6. Recommendations", "## 7. Method"};
+    const char *at = md;
+    for (size_t i = 0; i < 7; i++) {
+        const char *f = strstr(at, sections[i]);
+        if (f == NULL) {
+            fail_msg("report.md: section '%s' missing or out of order", sections[i]);
+        }
+        at = f;
+    }
+    free(md);
+    free(html);
+}
+
+static void test_bad_flags(void **state)
+{
+    (void)state;
+    char *a1[] = {"report", "--reps", "1", NULL};
+    char *a2[] = {"report", "--designs", "no-such-design", NULL};
+    char *a3[] = {"report", "--format", "gif", NULL};
+    char *a4[] = {"report", "--bogus", NULL};
+    char *a5[] = {"report", "--profiles", "low,,high", NULL};
+    assert_int_equal(cli_report(3, a1), 2);
+    assert_int_equal(cli_report(3, a2), 2);
+    assert_int_equal(cli_report(3, a3), 2);
+    assert_int_equal(cli_report(2, a4), 2);
+    assert_int_equal(cli_report(3, a5), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_png),
+        cmocka_unit_test(test_documents),
+        cmocka_unit_test(test_bad_flags),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
