@@ -30,7 +30,7 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 report: build
-	./$(BUILD)/proxysim validate --out out/validate
+	./$(BUILD)/proxysim report --out out/report
 
 test: CMAKE_ARGS += -DSIM_WERROR=ON
 test: build

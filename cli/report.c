@@ -1617,6 +1617,20 @@ int cli_report(int argc, char **argv)
             }
         }
     }
+    /* A file given by path is labelled by its `name:` (charts are files
+     * named after designs and profiles, and a path is not a label). */
+    for (size_t d = 0; d < r.nd; d++) {
+        if (is_path(r.designs[d])) {
+            free(r.designs[d]);
+            r.designs[d] = sim_xstrdup(cell_at(&r, d, 0)->e.design.name);
+        }
+    }
+    for (size_t p = 0; p < r.np; p++) {
+        if (is_path(r.profiles[p])) {
+            free(r.profiles[p]);
+            r.profiles[p] = sim_xstrdup(cell_at(&r, 0, p)->e.profile.name);
+        }
+    }
     char img_dir[1024];
     snprintf(img_dir, sizeof img_dir, "%s/img", r.out_dir);
     if (mkdir_p(img_dir) != 0) {
