@@ -188,7 +188,7 @@ static double max_rss_bytes(void)
 }
 
 static int sse_bench(uint64_t streams, uint64_t rate, uint64_t duration_s, uint64_t seed,
-                     const char *design)
+                     const char *design, int64_t slow_pct)
 {
     struct schedule_point clients = {.at_s = 0.0, .value = (double)streams};
     struct experiment e;
@@ -202,6 +202,11 @@ static int sse_bench(uint64_t streams, uint64_t rate, uint64_t duration_s, uint6
     e.profile.sse.lifetime_s = sim_dist_exponential(3600.0); /* streams stay up */
     e.profile.duration_s = (double)duration_s;
     e.profile.warmup_s = 0.0;
+    if (slow_pct >= 0) {
+        /* Slow clients' unbounded queues hold simulated messages (16 B each in the
+         * simulator) that grow with time: 0 isolates the per-stream cost. */
+        e.profile.sse.slow_client_p = (double)slow_pct / 100.0;
+    }
     e.design.guard.max_wall_s = INFINITY;
     struct sim_opts so = {.master_seed = seed, .rep = 0, .n_streams = PROXY_N_STREAMS};
     double rss0 = max_rss_bytes();
@@ -218,10 +223,10 @@ static int sse_bench(uint64_t streams, uint64_t rate, uint64_t duration_s, uint6
     printf("model=sse design=%s streams=%" PRIu64 " rate_per_s=%" PRIu64 " duration_s=%" PRIu64
            " wall_s=%.4f sse_events=%.0f sse_events_per_s=%.0f engine_events=%" PRIu64
            " engine_events_per_s=%.0f live_streams_peak=%.0f rss_delta_bytes=%.0f"
-           " rss_bytes_per_stream=%.1f\n",
+           " rss_bytes_per_stream=%.1f slow_p=%.2f\n",
            design, streams, rate, duration_s, t1 - t0, sse_events, sse_events / (t1 - t0),
            r.n_events, (double)r.n_events / (t1 - t0), live, rss1 - rss0,
-           live > 0.0 ? (rss1 - rss0) / live : NAN);
+           live > 0.0 ? (rss1 - rss0) / live : NAN, e.profile.sse.slow_client_p);
     results_rep_fini(&r);
     proxy_destroy(px);
     sim_destroy(s);
@@ -233,7 +238,7 @@ static int sse_bench(uint64_t streams, uint64_t rate, uint64_t duration_s, uint6
 static const char usage_line[] =
     "mm1 [--customers N] [--seed S] | hold [--pending N] [--events N] [--seed S] | "
     "reps [--reps R] [--threads T] [--customers N] | "
-    "sse [--streams N] [--rate R] [--duration S] [--design D] [--seed S]";
+    "sse [--streams N] [--rate R] [--duration S] [--design D] [--slow-pct P] [--seed S]";
 
 int cli_bench(int argc, char **argv)
 {
@@ -245,12 +250,14 @@ int cli_bench(int argc, char **argv)
     uint64_t customers = 4000000, pending = 0, events = 0, seed = 12345, reps = 8, threads = 0;
     uint64_t streams = 5000, rate = 10, duration = 60;
     const char *design = "legacy-reverse";
+    uint64_t slow_pct = UINT64_MAX;
     static const struct option opts[] = {
         {"customers", required_argument, NULL, 'c'}, {"pending", required_argument, NULL, 'p'},
         {"events", required_argument, NULL, 'n'},    {"seed", required_argument, NULL, 's'},
         {"reps", required_argument, NULL, 'r'},      {"threads", required_argument, NULL, 't'},
         {"streams", required_argument, NULL, 'S'},   {"rate", required_argument, NULL, 'R'},
         {"duration", required_argument, NULL, 'D'},  {"design", required_argument, NULL, 'd'},
+        {"slow-pct", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0}};
     optind = 1;
     int ch;
@@ -286,6 +293,9 @@ int cli_bench(int argc, char **argv)
             break;
         case 'd':
             design = optarg;
+            break;
+        case 'P':
+            rc = args_u64("bench", "--slow-pct", optarg, 0, 100, &slow_pct);
             break;
         default:
             return args_bad_option("bench", usage_line);
@@ -341,7 +351,8 @@ int cli_bench(int argc, char **argv)
         return failed ? 1 : 0;
     }
     if (strcmp(which, "sse") == 0) {
-        return sse_bench(streams, rate, duration, seed, design);
+        return sse_bench(streams, rate, duration, seed, design,
+                         slow_pct == UINT64_MAX ? -1 : (int64_t)slow_pct);
     }
     fprintf(stderr, "proxysim bench: unknown benchmark '%s' (expected mm1, hold, reps or sse)\n",
             which);

@@ -34,7 +34,10 @@ struct sse_tracker {
 
 struct sse_sub {
     void *pool_link; /* first word: the free list writes here */
-    struct sse_tracker trk; /* per-session scope */
+    /* Per session: kept across reconnects.  Per stream: emptied (or, retained,
+     * forgotten with its bytes still held) when the client's GET ends, so one
+     * tracker per subscriber serves both scopes. */
+    struct sse_tracker trk;
     double end_s;           /* the client's own end of interest */
     double t_break_s;       /* start of the current outage (NAN: none) */
     double undelivered;     /* events the broken stream never delivered */
@@ -66,26 +69,31 @@ struct sse_stream {
     void *pool_link; /* first word: the free list writes here */
     struct sse_stream *prev, *next;
     struct proxy *px;
-    struct client *cl;   /* NULL once the client is gone */
-    struct sse_sub *sub; /* NULL once the client is gone */
+    struct client *cl; /* NULL once the client is gone; cl->sub is its subscriber */
     struct connpool_req up;
     struct upconn *conn;
-    struct connpool *cp;
     struct msgq q;
     struct executor_job job;
-    struct sse_tracker trk; /* per-stream scope */
-    sim_evid ev_up, ev_ka[2], ev_end, ev_write, ev_block, ev_aux, ev_idle, ev_recon;
-    double drain_per_s;
+    /* One "slow" timer serves the client's end (t_end_s) and both keepalive
+     * sources (ticks from ka_t0_s): a pending event is the largest per-stream
+     * cost of the simulator (about 68 B). */
+    sim_evid ev_up, ev_slow, ev_write, ev_block, ev_aux, ev_idle, ev_recon;
+    double t_end_s, ka_t0_s;
     double t_event_s; /* arrival of the event the pump is formatting */
     double pending;   /* upstream events waiting while the pump formats */
-    double blocked_t_s, blocked_bytes;
+    double blocked_t_s;
     double write_t_s; /* enqueue instant of the message being written (< 0: a comment) */
     double t_data_s;  /* last upstream data event (idle timeout) */
-    double q_data;    /* data messages in the channel */
-    double t_break_s, up_undelivered, prev_delay_s; /* proxy-side reconnect */
+    double t_break_s, prev_delay_s; /* proxy-side reconnect */
+    /* Floats and bit-fields where the precision is ample: this struct is most
+     * of the simulator's memory per live stream (bench sse). */
+    float drain_per_s, blocked_bytes;
+    float q_data;         /* data messages in the channel */
+    float up_undelivered; /* proxy-side reconnect */
     unsigned attempt, hold;
-    bool has_tasks, pump_live, ka_live, pump_busy, blocked, writing, client_gone;
-    bool healthy, acquiring, up_lost, drop_pending, in_pump;
+    bool has_tasks : 1, pump_live : 1, ka_live : 1, pump_busy : 1, blocked : 1, writing : 1;
+    bool client_gone : 1, healthy : 1, acquiring : 1, up_lost : 1, drop_pending : 1;
+    bool in_pump : 1;
 };
 
 size_t sse_stream_size(void) { return sizeof(struct sse_stream); }
@@ -350,6 +358,17 @@ static void sub_free(struct proxy *px, struct sse_sub *sub)
     sim_pool_give(&px->sse->subs, sub);
 }
 
+static struct connpool *cp_of(const struct sse_stream *st)
+{
+    struct proxy *px = st->px;
+    return px->d->sse.upstream_scope == SCOPE_SHARED ? &px->pool : &px->stream_pool;
+}
+
+static struct sse_sub *sub_of(const struct sse_stream *st)
+{
+    return st->cl ? st->cl->sub : NULL;
+}
+
 static void maybe_free(struct sse_stream *st)
 {
     if (!st->client_gone || st->pump_live || st->ka_live || st->pump_busy || st->acquiring ||
@@ -358,9 +377,6 @@ static void maybe_free(struct sse_stream *st)
     }
     struct proxy *px = st->px;
     const struct design *d = px->d;
-    if (!d->tracker.retained_after_close) {
-        trk_drop(px, &st->trk, st->trk.ids);
-    }
     memory_add(&px->mem, MEM_STREAMS, -d->memory.stream_bytes);
     sim_level_add(&px->sse_streams, sim_now(px->s), -1.0);
     msgq_fini(&st->q);
@@ -393,15 +409,48 @@ static void pump_end(struct sse_stream *st, bool peer_closed)
     st->pending = 0.0;
     if (st->conn) {
         if (peer_closed) {
-            connpool_discard(st->cp, st->conn);
+            connpool_discard(cp_of(st), st->conn);
         } else {
             /* An abandoned streaming response cannot be reused: closed, TIME_WAIT. */
-            connpool_release(st->cp, st->conn, false);
+            connpool_release(cp_of(st), st->conn, false);
         }
         st->conn = NULL;
     }
     if (st->has_tasks) {
         tasks_exit(&px->tk, TASK_STREAM);
+    }
+}
+
+static bool ka_source(double k_s) { return isfinite(k_s) && k_s > 0.0; }
+
+/* The next tick after now of either keepalive source, both started at t0. */
+static double ka_next_s(const struct sse_params *p, double t0_s, double now_s)
+{
+    double best = INFINITY;
+    const double k[2] = {p->keepalive_s, p->keepalive2_s};
+    for (int i = 0; i < 2; i++) {
+        if (ka_source(k[i])) {
+            best = fmin(best, t0_s + (floor((now_s - t0_s) / k[i] + 1e-9) + 1.0) * k[i]);
+        }
+    }
+    return best;
+}
+
+static void slow_timer(struct sim *s, void *subject, void *object);
+
+/* (Re)arms the slow timer at the earlier of the client's end (while it is
+ * there) and the next keepalive tick (while the keepalive task lives). */
+static void slow_arm(struct sse_stream *st)
+{
+    struct proxy *px = st->px;
+    double now = sim_now(px->s);
+    cancel(px->s, &st->ev_slow);
+    double t = st->client_gone ? INFINITY : st->t_end_s;
+    if (st->ka_live) {
+        t = fmin(t, ka_next_s(&px->d->sse, st->ka_t0_s, now));
+    }
+    if (isfinite(t)) {
+        st->ev_slow = sim_schedule_at(px->s, t > now ? t : now, 0, slow_timer, st, NULL);
     }
 }
 
@@ -412,8 +461,7 @@ static void ka_end(struct sse_stream *st)
         return;
     }
     st->ka_live = false;
-    cancel(px->s, &st->ev_ka[0]);
-    cancel(px->s, &st->ev_ka[1]);
+    slow_arm(st);
     if (st->has_tasks) {
         tasks_exit(&px->tk, TASK_STREAM);
     }
@@ -431,9 +479,16 @@ static void client_gone(struct sse_stream *st, bool immediate, bool ok, enum err
     st->hold++;
     st->client_gone = true;
     set_healthy(st, false);
-    struct sse_sub *sub = st->sub;
-    st->sub = NULL;
+    struct sse_sub *sub = sub_of(st);
     if (sub) {
+        if (px->d->tracker.scope == TRACKER_PER_STREAM) {
+            if (px->d->tracker.retained_after_close) {
+                memset(&sub->trk, 0, sizeof sub->trk); /* forgotten, its bytes still held */
+            } else {
+                trk_drop(px, &sub->trk, sub->trk.ids);
+                memset(&sub->trk, 0, sizeof sub->trk);
+            }
+        }
         sub->want_reconnect = reconnect;
         if (reconnect) {
             if (!isfinite(sub->t_break_s)) {
@@ -443,7 +498,7 @@ static void client_gone(struct sse_stream *st, bool immediate, bool ok, enum err
             sub->undelivered += undelivered(st) + (st->up_lost ? st->up_undelivered : 0.0);
         }
     }
-    cancel(px->s, &st->ev_end);
+    slow_arm(st); /* only the keepalive tick is left on it */
     cancel(px->s, &st->ev_write);
     st->writing = false;
     msgq_fini(&st->q); /* the receiver is dropped with the response body */
@@ -516,7 +571,7 @@ static void put(struct sse_stream *st, double t_s, double bytes, bool is_data)
         case FULL_BLOCK:
             st->blocked = true;
             st->blocked_t_s = t_s;
-            st->blocked_bytes = bytes;
+            st->blocked_bytes = (float)bytes;
             cancel(px->s, &st->ev_up); /* the upstream now waits on TCP backpressure */
             if (isfinite(ch->send_timeout_s)) {
                 st->ev_block = sim_schedule(px->s, ch->send_timeout_s, 0, block_timeout, st, NULL);
@@ -626,10 +681,9 @@ static void pump_process(struct sse_stream *st, double t_event_s)
     const struct design *d = px->d;
     st->pump_busy = true;
     st->t_event_s = t_event_s;
-    if (d->tracker.scope == TRACKER_PER_STREAM) {
-        trk_add(px, &st->trk, 1.0);
-    } else if (d->tracker.scope == TRACKER_PER_SESSION && st->sub) {
-        trk_add(px, &st->sub->trk, 1.0);
+    struct sse_sub *sub = sub_of(st);
+    if (d->tracker.scope != TRACKER_NONE && sub) {
+        trk_add(px, &sub->trk, 1.0);
     }
     if (d->tracker.persistence == PERSIST_WORKER && !worker_send(px)) {
         st->ev_aux = sim_schedule(px->s, d->tracker.worker_send_timeout_s, 0, persist_waited, st,
@@ -690,20 +744,22 @@ static void upstream_event(struct sim *s, void *subject, void *object)
     maybe_free(st);
 }
 
-static void keepalive(struct sim *s, void *subject, void *object)
+/* A keepalive tick: each source whose tick it is puts a comment; after the
+ * client left, the first tick's send fails and the keepalive task ends. */
+static void keepalive_tick(struct sse_stream *st, double now)
 {
-    struct sse_stream *st = subject;
-    int which = object ? 1 : 0;
-    st->ev_ka[which] = 0;
-    if (st->client_gone) {
-        ka_end(st); /* its send fails */
-        maybe_free(st);
-        return;
-    }
-    put(st, sim_now(s), KEEPALIVE_BYTES, false);
     const struct sse_params *p = &st->px->d->sse;
-    st->ev_ka[which] = sim_schedule(s, which ? p->keepalive2_s : p->keepalive_s, 0, keepalive,
-                                    st, object);
+    const double k[2] = {p->keepalive_s, p->keepalive2_s};
+    for (int i = 0; i < 2; i++) {
+        double m = ka_source(k[i]) ? (now - st->ka_t0_s) / k[i] : 0.0;
+        if (m >= 0.5 && fabs(m - round(m)) < 1e-6 && st->ka_live) {
+            if (st->client_gone) {
+                ka_end(st);
+            } else {
+                put(st, now, KEEPALIVE_BYTES, false);
+            }
+        }
+    }
 }
 
 /* ---- breaks and reconnects ---- */
@@ -743,15 +799,15 @@ static void upstream_broken(struct sse_stream *st, bool peer_closed, enum err_ca
         p->proxy_reconnect.max_attempts > 0.0) {
         /* The proxy repairs it: the client keeps its stream, the pump its task. */
         if (peer_closed) {
-            connpool_discard(st->cp, st->conn);
+            connpool_discard(cp_of(st), st->conn);
         } else {
-            connpool_release(st->cp, st->conn, false);
+            connpool_release(cp_of(st), st->conn, false);
         }
         st->conn = NULL;
         cancel(px->s, &st->ev_up);
         cancel(px->s, &st->ev_idle);
         cancel(px->s, &st->ev_block);
-        st->up_undelivered = floor(st->pending) + (double)st->blocked;
+        st->up_undelivered = (float)(floor(st->pending) + (double)st->blocked);
         st->pending = 0.0;
         st->blocked = false;
         st->up_lost = true;
@@ -803,7 +859,7 @@ static void proxy_conn_ready(struct sim *s, void *who, struct upconn *c, enum co
     st->hold++;
     if (!st->pump_live || st->client_gone) {
         if (c) {
-            connpool_release(st->cp, c, false);
+            connpool_release(cp_of(st), c, false);
         }
     } else if (cs != CONNPOOL_OK) {
         st->attempt++;
@@ -836,19 +892,26 @@ static void proxy_reconnect_fire(struct sim *s, void *subject, void *object)
     st->ev_recon = 0;
     count_attempt(st->px);
     st->acquiring = true;
-    connpool_acquire(st->cp, &st->up, INFINITY, proxy_conn_ready, st);
+    connpool_acquire(cp_of(st), &st->up, INFINITY, proxy_conn_ready, st);
 }
 
-static void stream_lifetime_end(struct sim *s, void *subject, void *object)
+static void slow_timer(struct sim *s, void *subject, void *object)
 {
-    (void)s;
     (void)object;
     struct sse_stream *st = subject;
-    st->ev_end = 0;
-    bool immediate = st->px->d->sse.detect == DETECT_IMMEDIATE;
-    /* A network drop breaks the stream (the client comes back); the end of the
-     * client's interest does not. */
-    client_gone(st, immediate, true, CAUSE_NONE, st->drop_pending);
+    double now = sim_now(s);
+    st->ev_slow = 0;
+    st->hold++;
+    if (!st->client_gone && now >= st->t_end_s) {
+        bool immediate = st->px->d->sse.detect == DETECT_IMMEDIATE;
+        /* A network drop breaks the stream (the client comes back); the end of
+         * the client's interest does not. */
+        client_gone(st, immediate, true, CAUSE_NONE, st->drop_pending);
+    }
+    keepalive_tick(st, now);
+    slow_arm(st);
+    st->hold--;
+    maybe_free(st);
 }
 
 static void stream_conn_ready(struct sim *s, void *who, struct upconn *c, enum connpool_status cs)
@@ -886,9 +949,9 @@ static void stream_conn_ready(struct sim *s, void *who, struct upconn *c, enum c
     }
     gsl_rng *dr = sim_rng(s, PS_SSE_DRAIN);
     bool slow = pf->sse.slow_client_p > 0.0 && gsl_rng_uniform(dr) < pf->sse.slow_client_p;
-    st->drain_per_s =
-        sim_dist_sample(slow ? &pf->sse.slow_drain_bytes_per_s : &pf->sse.drain_bytes_per_s, dr);
-    struct sse_sub *sub = st->sub;
+    st->drain_per_s = (float)sim_dist_sample(
+        slow ? &pf->sse.slow_drain_bytes_per_s : &pf->sse.drain_bytes_per_s, dr);
+    struct sse_sub *sub = sub_of(st);
     double now = sim_now(s);
     double end = sub->end_s;
     if (pf->sse.client_drop_rate_per_s > 0.0) {
@@ -896,7 +959,8 @@ static void stream_conn_ready(struct sim *s, void *who, struct upconn *c, enum c
         st->drop_pending = drop < end;
         end = fmin(end, drop);
     }
-    st->ev_end = sim_schedule_at(s, end > now ? end : now, 0, stream_lifetime_end, st, NULL);
+    st->t_end_s = end;
+    st->ka_t0_s = now;
     set_healthy(st, true);
     if (isfinite(sub->t_break_s)) {
         resumed(st, sub->t_break_s, sub->undelivered);
@@ -906,12 +970,7 @@ static void stream_conn_ready(struct sim *s, void *who, struct upconn *c, enum c
     sub->attempt = 0;
     sub->prev_delay_s = 0.0;
     upstream_up(st);
-    if (isfinite(d->sse.keepalive_s) && d->sse.keepalive_s > 0.0) {
-        st->ev_ka[0] = sim_schedule(s, d->sse.keepalive_s, 0, keepalive, st, NULL);
-    }
-    if (isfinite(d->sse.keepalive2_s) && d->sse.keepalive2_s > 0.0) {
-        st->ev_ka[1] = sim_schedule(s, d->sse.keepalive2_s, 0, keepalive, st, st);
-    }
+    slow_arm(st);
     st->hold++;
     pump_next(st);
     st->hold--;
@@ -935,7 +994,7 @@ void sse_stream_start(struct proxy *px, struct client *cl)
     memset(st, 0, sizeof *st);
     st->px = px;
     st->cl = cl;
-    st->sub = sub;
+    st->t_end_s = INFINITY;
     cl->stream = st;
     m->n_streams++;
     msgq_init(&st->q, &px->mem, &d->sse.channel, d->memory.queued_msg_overhead_bytes);
@@ -950,9 +1009,8 @@ void sse_stream_start(struct proxy *px, struct client *cl)
         client_gone(st, true, false, CAUSE_REJECTED, false); /* the store is full: 503 */
         return;
     }
-    st->cp = d->sse.upstream_scope == SCOPE_SHARED ? &px->pool : &px->stream_pool;
     st->acquiring = true;
-    connpool_acquire(st->cp, &st->up, INFINITY, stream_conn_ready, st);
+    connpool_acquire(cp_of(st), &st->up, INFINITY, stream_conn_ready, st);
 }
 
 static void reconnect_fire(struct sim *s, void *subject, void *object)
