@@ -38,10 +38,11 @@
  * sse_streams level (proxy-side stream state) though their client is gone.
  *
  * Event tracking.  A tracker holds the last max_ids event ids of id_bytes
- * each, per stream (freed with the stream, or retained after it when
- * tracker.retained_after_close: shadowcat's per-GET EventTracker kept in a
- * store nothing cleans, which grows with every reconnect) or per session (one
- * per subscriber, kept across its reconnects).  Time-based eviction (ttl_s)
+ * each, per stream (emptied when the client's GET ends, or retained after it
+ * when tracker.retained_after_close: shadowcat's per-GET EventTracker kept in
+ * a store nothing cleans, which grows with every reconnect) or per session
+ * (one per subscriber, kept across its reconnects).  Ids are recorded as the
+ * pump takes each event (replayed ones included).  Time-based eviction (ttl_s)
  * runs when the tracker records its next id, like a deque pruned on insert:
  * ids are counted in 8 age buckets whose width is chosen so that an id is
  * evicted at age ttl_s on average (Little: a tracker fed at rate r holds
@@ -81,10 +82,12 @@
  * later than at once; persistence retries.
  *
  * Costs: per upstream event one arrival event, one executor job (when the
- * format cost is not zero) and one write-completion event, no allocation;
- * O(1) per event (the tracker's buckets are a fixed ring).  Per stream one
- * entity from a free list and a message ring that grows only for queues longer
- * than 4; per subscriber one small entity from a free list.  A fan-out walks
+ * format cost is not zero) and one write-completion event (plus one per
+ * fire-and-forget task), no allocation; O(1) per event (the tracker's buckets
+ * are a fixed ring).  Per stream one entity (424 B) from a free list, a message
+ * ring that grows only for queues longer than 4, and two pending events (the
+ * next upstream event; one slow timer for the client's end and both keepalive
+ * sources); per subscriber one small entity from a free list.  A fan-out walks
  * the live streams: O(streams) per fan-out.
  */
 #ifndef MODELS_SSE_H
