@@ -428,7 +428,8 @@ static size_t profile_markers(const struct profile *p, struct plot_marker *m, si
         if (sch->pts[i].at_s >= p->duration_s) {
             break;
         }
-        if (b > 2.0 * a) {
+        /* A start from zero is the population ramping up, not a burst. */
+        if (a > 0.0 && b > 2.0 * a) {
             m[n++] = (struct plot_marker){sch->pts[i].at_s, "burst start"};
         } else if (a > 2.0 * b) {
             m[n++] = (struct plot_marker){sch->pts[i].at_s, "burst end"};
@@ -616,7 +617,8 @@ static int chart_memory_stacked(struct report *r, size_t d, size_t p)
     char title[160], sub[256], rel[256], full[1024], stem[160], cap[320];
     snprintf(title, sizeof title, "Memory by component: %s under %s", r->designs[d],
              r->profiles[p]);
-    subtitle(r, &c->e.profile, sub, sizeof sub);
+    snprintf(sub, sizeof sub, "profile %s, mean of %u replications per time window, seed %" PRIu64,
+             r->profiles[p], r->reps, r->seed);
     snprintf(stem, sizeof stem, "memstack_%s_%s", r->profiles[p], r->designs[d]);
     img_path(r, rel, sizeof rel, full, sizeof full, stem);
     struct plot_marker mk[8];
