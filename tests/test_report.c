@@ -87,6 +87,7 @@ static int teardown(void **state)
     if (system(cmd) != 0) {
         fprintf(stderr, "could not remove %s\n", tmp_root);
     }
+    cairo_debug_reset_static_data();
     FcFini();
     return 0;
 }
