@@ -6,6 +6,7 @@
  * peak, its spread under full jitter, its recovery time), Last-Event-ID loss,
  * tracker growth, and the sustained leak slope.  Each test prints both values.
  */
+#include "models/config.h"
 #include "models/presets.h"
 #include "models/proxy.h"
 #include "models/results.h"
@@ -452,6 +453,37 @@ static void disconnect_detection(void **state)
     }
 }
 
+/* The shipped `sse` profile (YAML) on legacy-reverse: 2,000 clients, most of
+ * them in 10-minute GET streams by 30 s, an upstream restart at 30 s refusing
+ * connections for 2 s, clients that come back after a fixed 3 s
+ * (EventSource's default).  The storm: every live stream's attempt lands in
+ * one second at 33 s and all are back then. */
+static void yaml_sse_storm(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct sim_err err = {0};
+    assert_int_equal(config_build_experiment("sse", "legacy-reverse", NULL, &e, &err), 0);
+    e.run.reps = 2;
+    e.run.confidence = 0.95;
+    struct exp_summary sum;
+    struct rep_result *res = run_reps(&e, &sum);
+    show(&sum, RM_SSE_STREAMS_LIVE_PEAK);
+    show(&sum, RM_SSE_RECONNECT_ATTEMPTS_PEAK_PER_S);
+    show(&sum, RM_SSE_RECOVERY_TIME_S);
+    show(&sum, RM_SSE_EVENTS_LOST_ON_RECONNECT);
+    show(&sum, RM_MEMORY_BYTES_PEAK);
+    double at33 = series_at(&res[0], RS_SSE_RECONNECT_ATTEMPTS, 66) * e.profile.sample_dt_s;
+    printf("  attempts in [33, 33.5) s: %.0f\n", at33);
+    assert_true(sum.metric[RM_SSE_RECONNECT_ATTEMPTS_PEAK_PER_S].mean > 1500.0);
+    CHECK_NEAR(sum.metric[RM_SSE_RECOVERY_TIME_S].mean, 3.0, 0.05);
+    /* No replay buffer: every event of the 3 s gap is lost (about 0.5/s per stream). */
+    assert_true(sum.metric[RM_SSE_EVENTS_LOST_ON_RECONNECT].mean > 1000.0);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+    config_free_experiment(&e);
+}
+
 /* ---- fan-outs and the persistence worker ---- */
 
 /* Only fan-outs: each reaches a share p of N live streams, F per second. */
@@ -517,6 +549,7 @@ int main(void)
         cmocka_unit_test(replay_loss),       cmocka_unit_test(tracker_growth),
         cmocka_unit_test(tracker_per_get_leak), cmocka_unit_test(fanout_bursts),
         cmocka_unit_test(persistence_worker), cmocka_unit_test(disconnect_detection),
+        cmocka_unit_test(yaml_sse_storm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
