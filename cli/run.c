@@ -13,7 +13,7 @@
  */
 #include "cli/args.h"
 #include "cli/cli.h"
-#include "models/presets.h"
+#include "models/config.h"
 #include "models/proxy.h"
 #include "models/results.h"
 #include "models/guard.h"
@@ -189,6 +189,8 @@ int cli_run(int argc, char **argv)
     const char *profile = NULL, *design = NULL, *out = NULL;
     uint64_t reps = 0, seed = 0, threads = 0;
     bool have_seed = false, json = false;
+    const char *sets[64];
+    size_t n_sets = 0;
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -203,9 +205,12 @@ int cli_run(int argc, char **argv)
             break;
         case 't': rc = args_u64("run", "--threads", optarg, 0, 1024, &threads); break;
         case 'S':
-            fprintf(stderr, "proxysim run: --set %s: overrides need the YAML loader, which this "
-                            "build does not have yet\n", optarg);
-            return 2;
+            if (n_sets == sizeof sets / sizeof sets[0]) {
+                fprintf(stderr, "proxysim run: --set: at most %zu overrides\n", n_sets);
+                return 2;
+            }
+            sets[n_sets++] = optarg;
+            break;
         case 'o': out = optarg; break;
         case 'j': json = true; break;
         case 'h': printf("usage: proxysim run %s\n", USAGE); return 0;
@@ -229,21 +234,41 @@ int cli_run(int argc, char **argv)
     const char *pname = profile ? profile : scen;
     const char *dname = design ? design : (colon ? colon + 1 : "legacy-reverse");
 
+    /* A scenario names its own profile and design; anything else is a profile,
+     * paired with --design (or the PROFILE:DESIGN form, or legacy-reverse). */
+    struct config_overrides ov = {.sets = sets, .n_sets = n_sets};
     struct experiment *e = sim_xcalloc(1, sizeof *e);
-    presets_default_experiment(e);
-    if (!presets_profile(pname, &e->profile)) {
-        fprintf(stderr, "proxysim run: unknown profile '%s' (built in: low, medium, high, burst, "
-                        "sustained, sse)\n", pname);
+    struct sim_err err;
+    sim_err_clear(&err);
+    enum config_kind kind = CONFIG_PROFILE;
+    bool scenario = false;
+    if (scen[0] && !colon && !profile && !design) {
+        if (config_load_any(scen, &kind, e, &err) != SIM_OK) {
+            fprintf(stderr, "proxysim run: %s\n", err.msg);
+            free(e);
+            return 2;
+        }
+        scenario = kind == CONFIG_SCENARIO;
+        if (!scenario) {
+            config_free_experiment(e);
+        }
+    }
+    int lrc = SIM_OK;
+    if (scenario) {
+        for (size_t i = 0; i < n_sets && lrc == SIM_OK; i++) {
+            lrc = config_apply_set(e, sets[i], &err);
+        }
+    } else {
+        lrc = config_build_experiment(pname, dname, &ov, e, &err);
+    }
+    if (lrc != SIM_OK) {
+        fprintf(stderr, "proxysim run: %s\n", err.msg);
         free(e);
         return 2;
     }
-    if (!presets_design(dname, &e->design)) {
-        fprintf(stderr, "proxysim run: unknown design '%s' (built in: legacy-reverse, "
-                        "refactored-at-review, refactored-hardened, bounded-target)\n", dname);
-        free(e);
-        return 2;
+    if (!scenario) {
+        snprintf(e->name, sizeof e->name, "%.31s:%.31s", pname, dname);
     }
-    snprintf(e->name, sizeof e->name, "%.31s:%.31s", pname, dname);
     if (reps) {
         e->run.reps = (unsigned)reps;
     }
@@ -286,6 +311,7 @@ int cli_run(int argc, char **argv)
     }
     free(res);
     free(errs);
+    config_free_experiment(e);
     free(e);
     return rc ? rc : (failed ? 1 : 0);
 }
