@@ -673,7 +673,9 @@ struct proxy *proxy_create(struct sim *s, const struct experiment *e)
     for (int k = 0; k < RS_N; k++) {
         sim_tseries_init(&px->series[k], 0.0, pf->sample_dt_s, n_steps);
         struct sim_level *l = series_level(px, k);
-        if (l) {
+        /* A level feeds one series: queued_bytes is the same level as
+         * mem_queued_bytes and is copied from it in proxy_collect. */
+        if (l && k != RS_QUEUED_BYTES) {
             sim_level_track_series(l, &px->series[k]);
         }
         px->peak_pre[k] = -INFINITY;
@@ -796,8 +798,9 @@ void proxy_collect(struct proxy *px, struct rep_result *out)
         for (size_t i = 0; i < n; i++) {
             double w0 = ms->t0_s + ms->dt_s * (double)i;
             double covered = fmin(ms->dt_s, end - w0);
+            int src = k == RS_QUEUED_BYTES ? RS_MEM_QUEUED : k;
             out->series[(size_t)k * out->n_steps + i] =
-                covered > 0.0 ? px->series[k].v[i] / covered : NAN;
+                covered > 0.0 ? px->series[src].v[i] / covered : NAN;
         }
         for (size_t i = n; i < out->n_steps; i++) {
             out->series[(size_t)k * out->n_steps + i] = NAN;
