@@ -155,10 +155,13 @@ static char *fmt_ci_n(const struct sim_ci *ci, enum axis_unit unit, char *buf, s
 {
     char c[128];
     fmt_ci(ci, unit, c, sizeof c);
-    if (ci->n == 0 || isnan(ci->mean) || isnan(ci->half)) {
-        snprintf(buf, size, "%s", c);
-    } else {
-        snprintf(buf, size, "%s (95%% CI, n=%zu)", c, ci->n);
+    /* The results are used so that GCC's truncation warning (which -O2 with
+     * -g raises here) knows a clipped sentence is accepted. */
+    int w = ci->n == 0 || isnan(ci->mean) || isnan(ci->half)
+                ? snprintf(buf, size, "%s", c)
+                : snprintf(buf, size, "%s (95%% CI, n=%zu)", c, ci->n);
+    if (w < 0 || (size_t)w >= size) {
+        buf[size - 1] = '\0'; /* clipped: still a string */
     }
     return buf;
 }

@@ -658,7 +658,10 @@ void fit_format_value(double v, const struct samples_unit *unit, char *buf, size
         }
     }
     format_sig(scaled, num, sizeof num);
-    snprintf(buf, size, "%s%s", num, suffix);
+    if (snprintf(buf, size, "%s%s", num, suffix) >= (int)size) {
+        /* Cannot happen with the callers' 64-byte buffers; a prefix is still a string. */
+        buf[size - 1] = '\0';
+    }
 }
 
 void fit_yaml(const struct fit_result *r, const struct samples_unit *unit, char *buf,
