@@ -8,7 +8,7 @@ CMAKE_ARGS ?=
 PKGS_PC    := gsl yaml-0.1 cairo cmocka zlib
 DEB_PKGS   := libgsl-dev libyaml-dev libcairo2-dev cmake libcmocka-dev pkg-config fonts-dejavu-core zlib1g-dev
 
-.PHONY: all deps build report test test-asan test-tsan bench clean deps-mpi test-mpi fuzz fuzz-ci
+.PHONY: all deps build report test test-asan test-tsan bench clean deps-mpi test-mpi fuzz fuzz-ci deps-fuzz
 
 all: build
 
@@ -35,7 +35,7 @@ report: build
 test: CMAKE_ARGS += -DSIM_WERROR=ON
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	$(MAKE) test-asan test-tsan test-mpi
+	$(MAKE) test-asan test-tsan test-mpi fuzz-ci
 
 test-asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIM_WERROR=ON -DSIM_ASAN=ON -DSIM_UBSAN=ON >/dev/null
@@ -74,13 +74,19 @@ bench: build
 	bench/run.sh $(BUILD)/proxysim
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan build-mpi build-fuzz
 
 # Config loader fuzzing (issue 3): libFuzzer with ASan+UBSan, seeded with configs/.
 # fuzz-ci is the bounded CI run: FUZZ_SECONDS (60), fails on a crash, leak or hang.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang-14
-fuzz:
+# clang and its sanitizer runtimes come from Debian too, installed only when missing.
+deps-fuzz: deps
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 && [ -n "$$(ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || { \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clang-14 libclang-rt-14-dev >/dev/null; }
+
+fuzz: deps-fuzz
 	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=$(FUZZ_CC) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DPROXYSIM_FUZZ=ON -DSIM_ASAN=ON -DSIM_UBSAN=ON -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link >/dev/null
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_config
