@@ -96,10 +96,16 @@ static void tseries_integrate(struct sim_tseries *ts, double a, double b, double
     b = GSL_MIN(b, end);
     while (a < b) {
         size_t w = (size_t)((a - ts->t0_s) / ts->dt_s);
+        double w_end = ts->t0_s + ts->dt_s * (double)(w + 1);
+        if (w_end <= a) {
+            /* Rounding put a (at a window edge) in the window before: without
+             * this step a would never advance (dt = 1/3 hung a run). */
+            w++;
+            w_end = ts->t0_s + ts->dt_s * (double)(w + 1);
+        }
         if (w >= ts->n) {
             break;
         }
-        double w_end = ts->t0_s + ts->dt_s * (double)(w + 1);
         double upto = GSL_MIN(b, w_end);
         ts->v[w] += value * (upto - a);
         a = upto;

@@ -73,6 +73,32 @@ static void test_level_time_weighted(void **state)
     sim_tseries_fini(&ts);
 }
 
+/* Window edges that are not representable (dt = 1/3) must neither hang nor lose area. */
+static void test_tseries_inexact_windows(void **state)
+{
+    (void)state;
+    struct sim_level l;
+    struct sim_tseries ts;
+    const double dt = 20.0 / 60.0;
+    sim_tseries_init(&ts, 0.0, dt, 60);
+    sim_level_init(&l, 0.0, 1.0);
+    sim_level_track_series(&l, &ts);
+    double t = 0.0;
+    for (int i = 1; i <= 60; i++) {
+        t = dt * (double)i; /* exactly at the computed edges, where rounding bites */
+        sim_level_set(&l, t, 1.0);
+        sim_level_set(&l, t + 1e-3, 1.0);
+    }
+    double total = 0.0;
+    for (size_t i = 0; i < ts.n; i++) {
+        total += ts.v[i];
+        CHECK_NEAR(ts.v[i], dt, 1e-9);
+    }
+    CHECK_NEAR(total, 20.0, 1e-9);
+    sim_level_fini(&l);
+    sim_tseries_fini(&ts);
+}
+
 static void test_loghist_quantiles_within_one_percent(void **state)
 {
     (void)state;
@@ -195,6 +221,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tally_matches_gsl_stats),
         cmocka_unit_test(test_level_time_weighted),
+        cmocka_unit_test(test_tseries_inexact_windows),
         cmocka_unit_test(test_loghist_quantiles_within_one_percent),
         cmocka_unit_test(test_ci_student_t),
         cmocka_unit_test(test_mser5_finds_transient),
