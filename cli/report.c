@@ -1569,7 +1569,7 @@ static int parse(struct report *r, int argc, char **argv)
                    "(the numbers behind every chart and table) and metrics.csv.\n"
                    "  --designs a,b      designs (built-in names or YAML files; default: shipped)\n"
                    "  --profiles p,q     profiles (default: low,medium,high,burst,sustained,sse)\n"
-                   "  --reps N           replications per cell (default 10)\n"
+                   "  --reps N           replications per cell (default 30)\n"
                    "  --seed S           master seed (default 20251101)\n"
                    "  --threads T        worker threads (default: all cores)\n"
                    "  --out DIR          output directory (default out/report)\n"
@@ -1600,7 +1600,7 @@ int cli_report(int argc, char **argv)
 {
     struct report r;
     memset(&r, 0, sizeof r);
-    r.reps = 10;
+    r.reps = 30; /* ~15 s on 2 cores; the CI half-widths of docs/TUTORIAL.md follow from it */
     r.seed = 20251101;
     r.out_dir = "out/report";
     int rc = parse(&r, argc, argv);
