@@ -52,7 +52,7 @@ for pending in 10 1000 100000 1000000; do
 done
 "$bin" bench hold --pending 1000000 --events 1000 | sed 's/.*bytes_per_pending=/engine bytes per pending event (1,000,000 pending): /'
 
-reps=8; rc=1000000
+reps=16; rc=2000000
 one=(); two=()
 for ((i = 0; i < runs; i++)); do
     one+=("$(time_cmd "$bin" bench reps --reps $reps --customers $rc --threads 1)")
