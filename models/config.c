@@ -489,9 +489,17 @@ static const char *shown(const char *s, char *buf, size_t size)
 static int verr_at(struct load *ld, const char *file, long line, long col, const char *key,
                    const char *fmt, va_list ap)
 {
-    char msg[384];
+    char msg[384], full[sizeof ld->err->msg];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    return sim_err_set(ld->err, SIM_EINVAL, "%s:%ld:%ld: %s: %s", file, line, col, key, msg);
+    snprintf(full, sizeof full, "%s:%ld:%ld: %s: %s", file, line, col, key, msg);
+    /* One line, whatever the input: a key (or file name) may hold newlines and
+     * control bytes, which the fuzzer found in keys spanning several lines. */
+    for (char *c = full; *c != '\0'; c++) {
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f) {
+            *c = '?';
+        }
+    }
+    return sim_err_set(ld->err, SIM_EINVAL, "%s", full);
 }
 
 static int err_at(struct load *ld, const char *file, long line, long col, const char *key,

@@ -154,6 +154,23 @@ static void test_binary_garbage(void **state)
     free(ex);
 }
 
+/* Found by the fuzzer: a plain key that spans lines put newlines into the
+ * message; every error is one line, control bytes shown as '?'. */
+static void test_key_with_newlines_stays_one_line(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/data/config/fuzz_multiline_key.yaml", src_dir());
+    struct experiment *ex = sim_xcalloc(1, sizeof *ex);
+    struct sim_err err;
+    assert_int_equal(config_load_any(path, NULL, ex, &err), SIM_EINVAL);
+    assert_null(strchr(err.msg, '\n'));
+    assert_non_null(strstr(err.msg, "fuzz_multiline_key.yaml:3:16: spawn.per_stream.en??"));
+    assert_non_null(strstr(err.msg, "able: unknown key (got 'en??"));
+    config_free_experiment(ex);
+    free(ex);
+}
+
 static void test_missing_file(void **state)
 {
     (void)state;
@@ -225,6 +242,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_key_with_newlines_stays_one_line),
         cmocka_unit_test(test_wrong_type),
         cmocka_unit_test(test_out_of_range),
         cmocka_unit_test(test_bad_unit),
