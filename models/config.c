@@ -21,6 +21,7 @@
 #define _XOPEN_SOURCE 700
 #endif
 #include "models/config.h"
+#include "models/samples.h"
 
 #include "sim/check.h"
 
@@ -36,7 +37,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <gsl/gsl_sort.h>
 #include <yaml.h>
 
 #ifndef PATH_MAX
@@ -177,11 +177,13 @@ static const struct key keys[] = {
     PDIST("arrivals.think", think_s, U_TIME, "{dist: exponential, mean: 1s}",
           "closed: think time between a response and the client's next request"),
     P("arrivals.trace.file", KT_STR, trace.path, U_NONE, KF_PATH, 0, 0, "",
-         "trace: CSV file of arrival instants (relative to the YAML file); required for trace"),
-    PSTR("arrivals.trace.column", trace.column, "", "trace: CSV column (empty: the first)"),
+         "trace: file of arrival instants (relative to the YAML file): seconds, ISO 8601 or access-log "
+         "times, as `proxysim fit --arrivals` reads them; the replay starts at the first instant; "
+         "required for trace"),
+    PSTR("arrivals.trace.column", trace.column, "", "trace: CSV column (empty: `ts`, else the only column, else an access-log time in the line)"),
     P("arrivals.trace.rate_factor", KT_NUM, trace.rate_factor, U_NONE, KF_POS, 0, 1e6, "1",
       "trace: replay speed-up (3 replays at three times the rate)"),
-    PBOOL("arrivals.trace.loop", trace.loop, "false", "trace: start over at the end"),
+    PBOOL("arrivals.trace.loop", trace.loop, "false", "trace: start over at the end (period: the span plus one mean gap)"),
     P("requests_per_conn", KT_DIST, requests_per_conn, U_NONE, 0, 0, INF, "10",
       "requests a client sends on one connection before closing it (rounded, at least 1)"),
     PPROB("mix.post_json", mix.post_json_p, "0.9", "share of POSTs answered with one JSON body"),
@@ -1034,107 +1036,52 @@ static void path_stem(const char *path, char *out, size_t size)
     out[n] = '\0';
 }
 
-/* One column of a CSV file as numbers (a header row is optional). */
-static int read_csv_column(struct load *ld, const char *path, const char *column, double factor,
-                           const char *key, double **out, size_t *n_out, const char *ref_file,
-                           long ref_line, long ref_col)
+/* Samples or arrival instants from a file, read by models/samples.c (the reader `proxysim fit`
+ * uses: CSV or one value a line, gzip, access-log times).  Its "file:line:col: why" becomes a
+ * config error naming the key; a file it cannot open is reported at the key's place in the YAML. */
+static int read_samples_file(struct load *ld, const char *path, const char *column, bool timestamps,
+                             double factor, const char *key, double **out, size_t *n_out,
+                             const char *ref_file, long ref_line, long ref_col)
 {
-    char *text = NULL, why[128];
-    size_t len = 0;
-    if (read_file(path, &text, &len, why, sizeof why) != SIM_OK) {
-        return err_at(ld, ref_file, ref_line, ref_col, key, "cannot read '%s': %s", path, why);
-    }
-    if (memchr(text, '\0', len) != NULL) {
-        free(text);
-        return err_at(ld, ref_file, ref_line, ref_col, key,
-                      "binary data in '%s' (got a NUL byte, expected CSV text)", path);
-    }
-    size_t cap = 256, n = 0;
-    double *v = sim_xmalloc(cap * sizeof *v);
-    long col_idx = column[0] ? -1 : 0; /* -1: the header naming the column is still ahead */
-    long line = 0;
-    int rc = SIM_OK;
-    char *save = NULL;
-    for (char *ln = strtok_r(text, "\n", &save); ln && rc == SIM_OK; ln = strtok_r(NULL, "\n", &save)) {
-        line++;
-        size_t l = strlen(ln);
-        while (l > 0 && (ln[l - 1] == '\r' || ln[l - 1] == ' ')) {
-            ln[--l] = '\0';
-        }
-        if (l == 0 || ln[0] == '#') {
-            continue;
-        }
-        /* Walk the fields up to the one wanted (or, before the header, the named one). */
-        long idx = 0;
-        char *f = ln, *hit = NULL;
-        for (;;) {
-            char *comma = strchr(f, ',');
-            if (comma) {
-                *comma = '\0';
-            }
-            while (*f == ' ' || *f == '"') {
-                f++;
-            }
-            size_t fl = strlen(f);
-            while (fl > 0 && (f[fl - 1] == ' ' || f[fl - 1] == '"')) {
-                f[--fl] = '\0';
-            }
-            if ((col_idx < 0 && strcmp(f, column) == 0) || idx == col_idx) {
-                hit = f;
-                break;
-            }
-            if (!comma) {
-                break;
-            }
-            f = comma + 1;
-            idx++;
-        }
-        if (col_idx < 0) {
-            if (hit == NULL) {
-                rc = err_at(ld, path, line, 1, key,
-                            "unknown column (got '%s', expected a name in the header row)", column);
-                break;
-            }
-            col_idx = idx;
-            continue;
-        }
-        if (hit == NULL) {
-            rc = err_at(ld, path, line, 1, key, "missing field (expected column %ld)", col_idx + 1);
-            break;
-        }
-        double x = 0.0;
-        size_t used = scan_number(hit, &x);
-        if (used == 0 && n == 0 && column[0] == '\0') {
-            continue; /* a header row above the first column */
-        }
-        if (used == 0 || hit[used] != '\0' || !(x >= 0) || !isfinite(x * factor)) {
-            char got[64];
-            rc = err_at(ld, path, line, (long)(hit - ln) + 1, key,
-                        "not a sample (got '%s', expected a number >= 0)", shown(hit, got, sizeof got));
-            break;
-        }
-        if (n == cap) {
-            if (cap >= CONFIG_MAX_SAMPLES) {
-                rc = err_at(ld, path, line, 1, key, "too many samples (expected at most %d)",
-                            CONFIG_MAX_SAMPLES);
-                break;
-            }
-            cap *= 2;
-            v = sim_xreallocarray(v, cap, sizeof *v);
-        }
-        v[n++] = x * factor;
-    }
-    free(text);
-    if (rc == SIM_OK && n == 0) {
-        rc = err_at(ld, ref_file, ref_line, ref_col, key, "no samples in '%s' (expected at least one)",
-                    path);
-    }
+    struct samples sm;
+    struct sim_err e;
+    sim_err_clear(&e);
+    struct samples_unit unit = {"config", SAMPLES_UNIT_NONE, factor};
+    const char *col = column[0] ? column : NULL;
+    int rc = timestamps ? samples_read_timestamps(&sm, path, col, &e)
+                        : samples_read(&sm, path, col, &unit, &e);
     if (rc != SIM_OK) {
-        free(v);
-        return rc;
+        size_t plen = strlen(path);
+        const char *m = e.msg;
+        long line = 0, c = 1;
+        if (strncmp(m, path, plen) == 0 && m[plen] == ':' && isdigit((unsigned char)m[plen + 1])) {
+            char *end;
+            line = strtol(m + plen + 1, &end, 10);
+            if (*end == ':' && isdigit((unsigned char)end[1])) {
+                c = strtol(end + 1, &end, 10);
+            }
+            m = end + (strncmp(end, ": ", 2) == 0 ? 2 : 0);
+        }
+        if (line > 0) {
+            return err_at(ld, path, line, c, key, "%s", m);
+        }
+        return err_at(ld, ref_file, ref_line, ref_col, key, "%s", m);
     }
-    *out = v;
-    *n_out = n;
+    if (sm.n > CONFIG_MAX_SAMPLES) {
+        samples_fini(&sm);
+        return err_at(ld, ref_file, ref_line, ref_col, key,
+                      "too many samples in '%s' (expected at most %d)", path, CONFIG_MAX_SAMPLES);
+    }
+    for (size_t i = 0; i < sm.n; i++) {
+        if (!isfinite(sm.x[i])) {
+            samples_fini(&sm);
+            return err_at(ld, ref_file, ref_line, ref_col, key,
+                          "out of range (a sample in '%s' overflows the unit, expected finite)",
+                          path);
+        }
+    }
+    *out = sm.x;
+    *n_out = sm.n;
     return SIM_OK;
 }
 
@@ -1431,7 +1378,7 @@ static int parse_dist(struct doc *d, const struct key *k, const yaml_node_t *map
             }
             char full[PATH_MAX];
             path_join(full, sizeof full, d->dir, file);
-            int rc = read_csv_column(d->ld, full, col, factor, sub, &s, &n, d->ld->files[d->file],
+            int rc = read_samples_file(d->ld, full, col, false, factor, sub, &s, &n, d->ld->files[d->file],
                                      (long)pn[DP_FILE]->start_mark.line + 1,
                                      (long)pn[DP_FILE]->start_mark.column + 1 + d->col_offset);
             if (rc != SIM_OK) {
@@ -2397,14 +2344,18 @@ static int finalize_profile(struct load *ld, struct profile *p)
         const struct where *w = &ld->locs[ki];
         double *t = NULL;
         size_t n = 0;
-        int rc = read_csv_column(ld, p->trace.path, p->trace.column, 1.0, "arrivals.trace.file", &t, &n,
-                                 w->file >= 0 ? ld->files[w->file] : "(default)", w->line, w->col);
+        int rc = read_samples_file(ld, p->trace.path, p->trace.column, true, 1.0,
+                                   "arrivals.trace.file", &t, &n,
+                                   w->file >= 0 ? ld->files[w->file] : "(default)", w->line, w->col);
         if (rc != SIM_OK) {
             return rc;
         }
-        /* Arrival instants need not be sorted in the file; the source replays them in
-         * order.  gsl_sort, not an insertion sort: a shuffled log of a million lines. */
-        gsl_sort(t, 1, n);
+        /* The reader sorts the instants.  Access-log times are absolute (seconds since
+         * 1970): the replay starts the trace at its first arrival, at 0 s of the run. */
+        double first = t[0];
+        for (size_t i = 0; i < n; i++) {
+            t[i] -= first;
+        }
         free(p->trace.t_s);
         p->trace.t_s = t;
         p->trace.n = n;

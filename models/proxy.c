@@ -167,6 +167,7 @@ static void open_arrival(struct sim *s, void *subject, void *object)
     (void)object;
     struct proxy *px = subject;
     struct client *cl = client_new(px, false);
+    px->n_arrivals++;
     client_connect(s, cl, NULL);
     double next = traffic_next_arrival_s(&px->tr, sim_rng(s, PS_ARRIVALS), sim_now(s));
     if (next < px->t_end_s) {
@@ -812,6 +813,7 @@ void proxy_collect(struct proxy *px, struct rep_result *out)
     memcpy(out->finding, px->guard.finding, sizeof out->finding);
     out->n_events = px->s->n_events;
     out->n_requests = px->n_finished;
+    out->n_arrivals = px->n_arrivals;
 }
 
 void proxy_destroy(struct proxy *px)

@@ -73,6 +73,7 @@ void results_summarize(const struct rep_result *reps, size_t n, double conf,
         sim_loghist_merge(&out->latency, &reps[i].latency);
         out->n_events += reps[i].n_events;
         out->n_requests += reps[i].n_requests;
+        out->n_arrivals += reps[i].n_arrivals;
         if (reps[i].stopped) {
             if (out->n_stopped == 0) {
                 memcpy(out->finding, reps[i].finding, sizeof out->finding);

@@ -149,6 +149,7 @@ struct rep_result {
     char finding[RESULTS_FINDING_MAX];
     uint64_t n_events;
     uint64_t n_requests; /* requests finished, ok or not, whole run */
+    uint64_t n_arrivals; /* client connections opened by the open-loop source, whole run */
 };
 
 void results_rep_init(struct rep_result *r, double t0_s, double dt_s, size_t n_steps);
@@ -164,7 +165,7 @@ struct exp_summary {
     struct sim_loghist latency; /* merged */
     size_t n_stopped;
     char finding[RESULTS_FINDING_MAX]; /* the first stopped replication's */
-    uint64_t n_events, n_requests;
+    uint64_t n_events, n_requests, n_arrivals;
 };
 
 /* Summarises n replications (same grid) with Student-t CIs at confidence conf. */

@@ -589,7 +589,7 @@ static int layout_detect(struct layout *lo, const struct reader *r, const char *
         if (first_is_value) {
             return sim_err_set(err, SIM_EINVAL,
                                "%s:%lu:1: no header row, so no column '%s' (the first line holds "
-                               "values; drop --column)",
+                               "values; name no column)",
                                r->path, r->line, column);
         }
         return sim_err_set(err, SIM_EINVAL, "%s:%lu:1: no column '%s' (columns: %s)", r->path,
@@ -615,7 +615,7 @@ static int layout_detect(struct layout *lo, const struct reader *r, const char *
     }
     if (n_cells > 1) {
         return sim_err_set(err, SIM_EINVAL,
-                           "%s:%lu:1: several columns (%s); choose one with --column", r->path,
+                           "%s:%lu:1: several columns (%s); choose one by name", r->path,
                            r->line, names);
     }
     /* One cell that is not a value: a one-word header such as "latency_ms". */

@@ -31,11 +31,13 @@ static double trace_next(struct traffic *tr, double now_s)
             if (!t->loop) {
                 return INFINITY;
             }
-            tr->trace_i = 0;
-            tr->trace_offset_s += t->t_s[t->n - 1] / f;
-            if (t->t_s[t->n - 1] <= 0.0) {
+            /* One period is the span plus one mean gap, so the looped rate is the
+             * trace's own (n - 1) / span and copies do not overlap at the seam. */
+            if (t->n < 2 || t->t_s[t->n - 1] <= 0.0) {
                 return INFINITY; /* a degenerate trace would loop forever */
             }
+            tr->trace_i = 0;
+            tr->trace_offset_s += t->t_s[t->n - 1] * ((double)t->n / (double)(t->n - 1)) / f;
         }
         double at = tr->trace_offset_s + t->t_s[tr->trace_i++] / f;
         if (at >= now_s) {

@@ -204,7 +204,7 @@ static void test_empirical_csv_error(void **state)
     char csv[1024], want[2048];
     snprintf(csv, sizeof csv, "%s/tests/data/config/bad_samples.csv", src_dir());
     snprintf(want, sizeof want,
-             "%s:3:3: upstream_service.file: not a sample (got 'oops', expected a number >= 0)", csv);
+             "%s:3:3: upstream_service.file: column 'latency_ms': not a number (got 'oops')", csv);
     char path[1024];
     snprintf(path, sizeof path, "%s/tests/data/config/empirical_bad.yaml", src_dir());
     struct experiment *ex = sim_xcalloc(1, sizeof *ex);

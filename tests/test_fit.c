@@ -6,13 +6,16 @@
  */
 #include "tests/check.h"
 
+#include "models/config.h"
 #include "models/fit.h"
+#include "models/proxy.h"
 #include "models/samples.h"
 #include "sim/check.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -180,6 +183,38 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
+/* Arrivals of one replication of legacy-reverse under a profile replaying tmpdir/trace.csv;
+ * one request per connection, so (nearly) every arrival is one finished request. */
+static uint64_t replay_count(const char *arrivals, const char *duration)
+{
+    char prof[128];
+    snprintf(prof, sizeof prof, "%s/replay.yaml", tmpdir);
+    FILE *f = fopen(prof, "w");
+    assert_non_null(f);
+    fprintf(f, "kind: profile\nname: replay\nduration: %s\nwarmup: 0s\narrivals: %s\n"
+               "requests_per_conn: 1\nmix: {post_json: 1, post_sse: 0, get_sse: 0}\n",
+            duration, arrivals);
+    fclose(f);
+    struct experiment *ex = sim_xcalloc(1, sizeof *ex);
+    struct sim_err err;
+    sim_err_clear(&err);
+    int rc = config_build_experiment(prof, "legacy-reverse", NULL, ex, &err);
+    if (rc != SIM_OK) {
+        fail_msg("%s", err.msg);
+    }
+    ex->run.reps = 1;
+    struct rep_result res;
+    struct proxy_run_opts opts = {.threads = 1};
+    assert_int_equal(proxy_replicate(ex, &opts, &res, &err), 0);
+    uint64_t got = res.n_arrivals;
+    assert_true(res.n_requests <= got && res.n_requests + got / 1000 >= got); /* the tail may run on */
+    results_rep_fini(&res);
+    config_free_experiment(ex);
+    free(ex);
+    unlink(prof);
+    return got;
+}
+
 static void test_rates_piecewise_poisson(void **state)
 {
     (void)state;
@@ -231,8 +266,30 @@ static void test_rates_piecewise_poisson(void **state)
     assert_non_null(strstr(yaml, "{at: 60s, value: "));
     free(yaml);
     fit_rates_fini(&fr);
-    samples_fini(&s);
     gsl_rng_free(r);
+    /* Replayed through a scenario, the trace gives exactly its own arrival count: once as
+     * recorded, at 2x in half the time, and looped twice in twice the time.
+     * The replay starts at the first arrival; a loop's period is the span plus one mean gap. */
+    double span = s.x[n - 1] - s.x[0], gap = span / (double)(n - 1);
+    char once[32], twice[32], looped[32];
+    snprintf(once, sizeof once, "%.6fs", span + 0.5);
+    snprintf(twice, sizeof twice, "%.6fs", span / 2 + 0.5);
+    snprintf(looped, sizeof looped, "%.6fs", 2 * (span + gap) - gap / 2);
+    const struct {
+        const char *arrivals, *duration;
+        uint64_t want;
+    } replay[] = {
+        {"{kind: trace, trace: {file: trace.csv, column: ts}}", once, n},
+        {"{kind: trace, trace: {file: trace.csv, rate_factor: 2}}", twice, n},
+        {"{kind: trace, trace: {file: trace.csv, loop: true}}", looped, 2 * n},
+    };
+    for (size_t i = 0; i < sizeof replay / sizeof replay[0]; i++) {
+        uint64_t got = replay_count(replay[i].arrivals, replay[i].duration);
+        print_message("  replay %s for %s: %" PRIu64 " arrivals (trace %zu)\n", replay[i].arrivals,
+                      replay[i].duration, got, n);
+        assert_int_equal(got, replay[i].want);
+    }
+    samples_fini(&s);
     unlink(path);
 }
 
