@@ -2925,9 +2925,19 @@ void config_print_profile(FILE *f, const struct profile *p)
     print_keys(f, CONFIG_PROFILE, p, 0);
 }
 
+/* Resolved output carries every key, so reloading must not apply the base again:
+ * the inheritance is kept as a comment. */
+static void print_base_comment(FILE *f, const struct design *d, int indent)
+{
+    if (d->base[0]) {
+        fprintf(f, "%*s# base: %s (inherited keys resolved below)\n", indent, "", d->base);
+    }
+}
+
 void config_print_design(FILE *f, const struct design *d)
 {
     fprintf(f, "kind: design\n");
+    print_base_comment(f, d, 0);
     print_keys(f, CONFIG_DESIGN, d, 0);
 }
 
@@ -2939,6 +2949,7 @@ void config_print(FILE *f, const struct experiment *ex)
     fprintf(f, "profile:\n");
     print_keys(f, CONFIG_PROFILE, &ex->profile, 2);
     fprintf(f, "design:\n");
+    print_base_comment(f, &ex->design, 2);
     print_keys(f, CONFIG_DESIGN, &ex->design, 2);
 }
 

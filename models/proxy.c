@@ -850,12 +850,14 @@ void proxy_results_init(const struct profile *p, struct rep_result *out)
 struct rep_ctx {
     const struct experiment *e;
     struct rep_result *out;
+    size_t first; /* trial i is replication first + i */
 };
 
 static int rep_trial(void *ctx, size_t index, struct sim_err *err)
 {
     (void)err;
     struct rep_ctx *rc = ctx;
+    index += rc->first;
     struct sim_opts so = {
         .master_seed = rc->e->run.seed, .rep = index, .n_streams = PROXY_N_STREAMS};
     struct sim *s = sim_create(&so);
@@ -870,14 +872,18 @@ static int rep_trial(void *ctx, size_t index, struct sim_err *err)
 size_t proxy_replicate(const struct experiment *e, const struct proxy_run_opts *opts,
                        struct rep_result *out, struct sim_err *errs)
 {
-    for (unsigned i = 0; i < e->run.reps; i++) {
+    size_t first = opts ? opts->first_rep : 0;
+    if (first >= e->run.reps) {
+        return 0;
+    }
+    for (size_t i = first; i < e->run.reps; i++) {
         proxy_results_init(&e->profile, &out[i]);
     }
-    struct rep_ctx rc = {.e = e, .out = out};
+    struct rep_ctx rc = {.e = e, .out = out, .first = first};
     struct sim_replicate_opts ro = {
         .n_threads = opts ? opts->threads : 1,
         .progress = opts ? opts->progress : NULL,
         .progress_ctx = opts ? opts->progress_ctx : NULL,
     };
-    return sim_replicate(e->run.reps, rep_trial, &rc, &ro, errs);
+    return sim_replicate(e->run.reps - first, rep_trial, &rc, &ro, errs ? errs + first : NULL);
 }

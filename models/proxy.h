@@ -69,10 +69,13 @@ void proxy_destroy(struct proxy *px);
 void proxy_results_init(const struct profile *p, struct rep_result *out);
 
 /* Runs e->run.reps replications of e on threads (results by index, identical
- * for any thread count); out has e->run.reps entries, initialised here.
+ * for any thread count); out has e->run.reps entries, those run initialised here.
+ * Replication i is seeded by (run.seed, i), so a run extended by first_rep gives
+ * the same replications as one run of the full count.
  * Returns the number of failed replications. */
 struct proxy_run_opts {
     unsigned threads;
+    size_t first_rep; /* run reps first_rep..reps-1 only (extending an earlier run) */
     sim_progress_fn *progress;
     void *progress_ctx;
 };

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -32,6 +33,22 @@ static char *print_to_string(const struct experiment *ex)
     config_print(f, ex);
     fclose(f);
     return buf;
+}
+
+/* The "# base: X" comment --print writes for an inherited design; the reloaded text has none
+ * (its keys are all resolved).  Removed in place; true if there was one. */
+static bool drop_base_comment(char *text)
+{
+    char *c = strstr(text, "# base: ");
+    if (c == NULL) {
+        return false;
+    }
+    while (c > text && c[-1] == ' ') {
+        c--;
+    }
+    char *eol = strchr(c, '\n');
+    memmove(c, eol + 1, strlen(eol + 1) + 1);
+    return true;
 }
 
 static void assert_near(double got, double want)
@@ -59,7 +76,10 @@ static void test_every_builtin_loads_and_round_trips(void **state)
             fail_msg("%s reprinted: %s", b->path, err.msg);
         }
         char *p2 = print_to_string(again);
-        assert_string_equal(p1, p2);
+        char *p1_resolved = sim_xstrdup(p1);
+        assert_int_equal(drop_base_comment(p1_resolved), ex->design.base[0] != '\0');
+        assert_string_equal(p1_resolved, p2);
+        free(p1_resolved);
         /* Field by field where the struct has no pointers. */
         assert_memory_equal(&ex->design.upstream, &again->design.upstream, sizeof ex->design.upstream);
         assert_memory_equal(&ex->run, &again->run, sizeof ex->run);

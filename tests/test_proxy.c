@@ -334,6 +334,7 @@ static void divergence(void **state)
     results_summary_fini(&sum);
 }
 
+/* Same replications for any thread count, and when a run is extended. */
 static void threads_identical(void **state)
 {
     (void)state;
@@ -345,6 +346,11 @@ static void threads_identical(void **state)
     struct rep_result a[6], b[6];
     struct proxy_run_opts o1 = {.threads = 1}, o3 = {.threads = 3};
     proxy_replicate(&e, &o1, a, NULL);
+    /* b: 2 replications, then extended to 6 (as the report's sequential procedure does). */
+    e.run.reps = 2;
+    proxy_replicate(&e, &o3, b, NULL);
+    e.run.reps = 6;
+    o3.first_rep = 2;
     proxy_replicate(&e, &o3, b, NULL);
     for (int i = 0; i < 6; i++) {
         assert_memory_equal(a[i].metric, b[i].metric, sizeof a[i].metric);
