@@ -42,6 +42,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -100,7 +101,12 @@ struct report {
     size_t nd, np;
     const char *sets[MAX_SETS];
     size_t n_sets;
-    unsigned reps;
+    unsigned reps;     /* replications per cell to start with */
+    unsigned max_reps; /* the sequential procedure stops here */
+    double ci_target;  /* relative CI half-width wanted in the matrix (0: fixed reps) */
+    unsigned n_of[MAX_NAMES]; /* replications run per profile (every design the same) */
+    char n_text[32];   /* "30" or "30-120": the replication counts, for captions */
+    char n_list[512];  /* "low 120, medium 20, ...": the count per profile */
     uint64_t seed;
     unsigned threads;
     const char *out_dir;
@@ -356,6 +362,61 @@ static int load_cell(struct report *r, const char *design, const char *profile, 
 
 /* ---- running ---- */
 
+/* Runs replications first..n-1 of a cell (first > 0 extends it); false if any failed. */
+static bool run_cell(struct report *r, struct cell *c, size_t d, size_t p, size_t n,
+                     struct proxy_run_opts *opts)
+{
+    size_t first = c->n_reps;
+    c->reps = sim_xreallocarray(c->reps, n, sizeof *c->reps);
+    struct sim_err *errs = sim_xcalloc(n, sizeof *errs);
+    c->e.run.reps = (unsigned)n;
+    opts->first_rep = first;
+    size_t failed = proxy_replicate(&c->e, opts, c->reps, errs);
+    c->n_reps = n;
+    for (size_t i = first; i < n && failed > 0; i++) {
+        if (errs[i].code != SIM_OK) {
+            fprintf(stderr, "\nproxysim %s: %s x %s: replication %zu failed: %s\n", CMD,
+                    r->designs[d], r->profiles[p], i, errs[i].msg);
+            break;
+        }
+    }
+    free(errs);
+    c->n_failed += failed;
+    /* A cell with failed replications is summarised over none: a partial sample would
+     * break the pairing with the other designs. */
+    c->ok = c->n_failed == 0;
+    if (first > 0) {
+        results_summary_fini(&c->sum);
+    }
+    results_summarize(c->reps, c->ok ? c->n_reps : 0, 0.95, &c->sum);
+    return c->ok;
+}
+
+/* The widest relative CI half-width among profile p's matrix figures that are not near
+ * zero (the figure the CI target is about). */
+static double profile_widest_rel(const struct report *r, size_t p)
+{
+    double widest = 0.0;
+    for (size_t d = 0; d < r->nd; d++) {
+        const struct cell *c = &r->cells[d * r->np + p];
+        if (!c->ok) {
+            continue;
+        }
+        for (int k = 0; k < FC_N; k++) {
+            struct sim_ci ci = findings_col_value(&c->e.design, &c->sum, (enum findings_col)k);
+            double a = fabs(ci.mean);
+            if (ci.n > 1 && isfinite(ci.half) && a >= findings_cols[k].near_zero && a > 0.0) {
+                widest = fmax(widest, ci.half / a);
+            }
+        }
+    }
+    return widest;
+}
+
+/* Sequential procedure (Law, "Simulation Modeling and Analysis", 9.4.1): after a first
+ * batch, the half-width shrinks like 1/sqrt(n), so n (w / target)^2 replications are about
+ * enough; a few rounds correct the estimate.  Every design of a profile runs the same
+ * replication count, so the comparisons stay paired. */
 static int run_cells(struct report *r)
 {
     struct progress pg;
@@ -367,33 +428,41 @@ static int run_cells(struct report *r)
         .progress_ctx = &pg,
     };
     size_t failed_cells = 0;
+    unsigned n_lo = UINT_MAX, n_hi = 0;
     for (size_t p = 0; p < r->np; p++) {
-        for (size_t d = 0; d < r->nd; d++) {
-            struct cell *c = cell_at(r, d, p);
-            progress_set_outer(&pg, p * r->nd + d, n_cells, "cells");
-            c->n_reps = r->reps;
-            c->reps = sim_xcalloc(r->reps, sizeof *c->reps);
-            struct sim_err *errs = sim_xcalloc(r->reps, sizeof *errs);
-            c->n_failed = proxy_replicate(&c->e, &opts, c->reps, errs);
-            if (c->n_failed > 0) {
-                for (size_t i = 0; i < r->reps; i++) {
-                    if (errs[i].code != SIM_OK) {
-                        progress_finish(&pg);
-                        fprintf(stderr, "proxysim %s: %s x %s: replication %zu failed: %s\n",
-                                CMD, r->designs[d], r->profiles[p], i, errs[i].msg);
-                        break;
-                    }
+        size_t n = r->reps;
+        bool ok = true;
+        for (int round = 0; round < 4; round++) {
+            for (size_t d = 0; d < r->nd; d++) {
+                struct cell *c = cell_at(r, d, p);
+                progress_set_outer(&pg, p * r->nd + d, n_cells, "cells");
+                if (c->n_failed == 0 && c->n_reps < n) {
+                    ok &= run_cell(r, c, d, p, n, &opts);
                 }
             }
-            free(errs);
-            /* A cell with failed replications is summarised over none: a
-             * partial sample would break the pairing with the other designs. */
-            c->ok = c->n_failed == 0;
-            failed_cells += !c->ok;
-            results_summarize(c->reps, c->ok ? c->n_reps : 0, 0.95, &c->sum);
+            double w = profile_widest_rel(r, p);
+            if (!ok || r->ci_target <= 0.0 || w <= r->ci_target || n >= r->max_reps) {
+                break;
+            }
+            double want = ceil((double)n * (w / r->ci_target) * (w / r->ci_target) * 1.1);
+            n = (size_t)fmin(fmax(want, (double)n + 2.0), (double)r->max_reps);
         }
+        r->n_of[p] = (unsigned)n;
+        size_t len = strlen(r->n_list);
+        snprintf(r->n_list + len, sizeof r->n_list - len, "%s%s %zu", p ? ", " : "",
+                 r->profiles[p], n);
+        n_lo = n < n_lo ? (unsigned)n : n_lo;
+        n_hi = n > n_hi ? (unsigned)n : n_hi;
+    }
+    for (size_t i = 0; i < n_cells; i++) {
+        failed_cells += !r->cells[i].ok;
     }
     progress_finish(&pg);
+    if (n_lo == n_hi) {
+        snprintf(r->n_text, sizeof r->n_text, "%u", n_lo);
+    } else {
+        snprintf(r->n_text, sizeof r->n_text, "%u-%u", n_lo, n_hi);
+    }
     return failed_cells ? 1 : 0;
 }
 
@@ -447,14 +516,15 @@ static size_t profile_markers(const struct profile *p, struct plot_marker *m, si
     return n;
 }
 
-static void subtitle(const struct report *r, const struct profile *p, char *buf, size_t size)
+static void subtitle(const struct report *r, size_t pi, char *buf, size_t size)
 {
+    const struct profile *p = &r->cells[pi].e.profile; /* design 0's cell of profile pi */
     char dur[32];
     axis_format(p->duration_s, AXIS_UNIT_S, dur, sizeof dur);
     snprintf(buf, size,
              "profile %s, %u replications per design, %s simulated each, seed %" PRIu64
              "; lines: mean, bands: 95%% CI",
-             p->name, r->reps, dur, r->seed);
+             p->name, r->n_of[pi], dur, r->seed);
 }
 
 /* One series (RS_*) of every design of profile p, with CI bands. */
@@ -495,7 +565,7 @@ static int chart_series(struct report *r, size_t p, int k, const char *stem_kind
     }
     char title[160], sub[256], rel[256], full[1024], stem[128], cap[320];
     snprintf(title, sizeof title, title_fmt, r->profiles[p]);
-    subtitle(r, pf, sub, sizeof sub);
+    subtitle(r, p, sub, sizeof sub);
     snprintf(stem, sizeof stem, "%s_%s", stem_kind, r->profiles[p]);
     img_path(r, rel, sizeof rel, full, sizeof full, stem);
     struct plot_marker mk[8];
@@ -509,7 +579,7 @@ static int chart_series(struct report *r, size_t p, int k, const char *stem_kind
                            .y_unit = unit_of_series(k),
                            .legend_title = "design"};
     int rc = ns ? chart_timeseries(&o, ser, ns, mk, n_mk, full, &r->err) : SIM_OK;
-    snprintf(cap, sizeof cap, "%s (mean and 95%% CI band, n=%u per design)", title, r->reps);
+    snprintf(cap, sizeof cap, "%s (mean and 95%% CI band, n=%u per design)", title, r->n_of[p]);
     if (ns) {
         rc = chart_done(r, rc, rel, cap);
     }
@@ -567,7 +637,7 @@ static int chart_latency_curves(struct report *r, size_t p)
     }
     char title[160], sub[256], rel[256], full[1024], stem[128], cap[320];
     snprintf(title, sizeof title, "Request latency percentiles, profile %s", r->profiles[p]);
-    subtitle(r, &cell_at(r, 0, p)->e.profile, sub, sizeof sub);
+    subtitle(r, p, sub, sizeof sub);
     snprintf(stem, sizeof stem, "latency_%s", r->profiles[p]);
     img_path(r, rel, sizeof rel, full, sizeof full, stem);
     struct chart_opts o = {.format = r->format,
@@ -580,7 +650,7 @@ static int chart_latency_curves(struct report *r, size_t p)
     snprintf(cap, sizeof cap,
              "%s: p50 to p99.9 per design, each the mean of the replications' percentiles with "
              "its 95%% CI (n=%u)",
-             title, r->reps);
+             title, r->n_of[p]);
     return chart_done(r, rc, rel, cap);
 }
 
@@ -621,7 +691,7 @@ static int chart_memory_stacked(struct report *r, size_t d, size_t p)
     snprintf(title, sizeof title, "Memory by component: %s under %s", r->designs[d],
              r->profiles[p]);
     snprintf(sub, sizeof sub, "profile %s, mean of %u replications per time window, seed %" PRIu64,
-             r->profiles[p], r->reps, r->seed);
+             r->profiles[p], r->n_of[p], r->seed);
     snprintf(stem, sizeof stem, "memstack_%s_%s", r->profiles[p], r->designs[d]);
     img_path(r, rel, sizeof rel, full, sizeof full, stem);
     struct plot_marker mk[8];
@@ -638,7 +708,7 @@ static int chart_memory_stacked(struct report *r, size_t d, size_t p)
                            .legend_title = "component"};
     int rc = chart_stacked(&o, t, n, layers, N_MEM_LAYERS, mk, n_mk, full, &r->err);
     snprintf(cap, sizeof cap, "%s (means of n=%u replications; the base %s is not drawn)", title,
-             r->reps, "process footprint");
+             r->n_of[p], "process footprint");
     rc = chart_done(r, rc, rel, cap);
     free(t);
     return rc;
@@ -663,8 +733,8 @@ static int chart_metric_bars(struct report *r, int m, const char *stem, const ch
     struct plot_bars b = {r->np, r->nd, (const char *const *)r->profiles,
                           (const char *const *)r->designs, mean, lo, hi};
     char sub[256], rel[256], full[1024], cap[320];
-    snprintf(sub, sizeof sub, "%u replications per bar, seed %" PRIu64 "; whiskers: 95%% CI",
-             r->reps, r->seed);
+    snprintf(sub, sizeof sub, "%s replications per bar, seed %" PRIu64 "; whiskers: 95%% CI",
+             r->n_text, r->seed);
     img_path(r, rel, sizeof rel, full, sizeof full, stem);
     struct chart_opts o = {.format = r->format,
                            .title = title,
@@ -674,7 +744,7 @@ static int chart_metric_bars(struct report *r, int m, const char *stem, const ch
                            .y_unit = unit_of_metric(m),
                            .legend_title = "design"};
     int rc = chart_bars(&o, &b, full, &r->err);
-    snprintf(cap, sizeof cap, "%s (bars: means, whiskers: 95%% CI, n=%u)", title, r->reps);
+    snprintf(cap, sizeof cap, "%s (bars: means, whiskers: 95%% CI, n=%s)", title, r->n_text);
     rc = chart_done(r, rc, rel, cap);
     free(mean);
     return rc;
@@ -723,9 +793,9 @@ static int chart_memory_diff(struct report *r)
     char title[200], sub[256], rel[256], full[1024], cap[400];
     snprintf(title, sizeof title, "Peak memory: each design minus %s (paired)", r->designs[0]);
     snprintf(sub, sizeof sub,
-             "same seed per profile (common random numbers), %u paired replications; whiskers: "
+             "same seed per profile (common random numbers), %s paired replications; whiskers: "
              "95%% CI of the difference",
-             r->reps);
+             r->n_text);
     img_path(r, rel, sizeof rel, full, sizeof full, "memory_diff");
     struct chart_opts o = {.format = r->format,
                            .title = title,
@@ -735,8 +805,8 @@ static int chart_memory_diff(struct report *r)
                            .y_unit = AXIS_UNIT_BYTES,
                            .legend_title = "design"};
     int rc = chart_bars(&o, &b, full, &r->err);
-    snprintf(cap, sizeof cap, "%s: below zero is a saving; whiskers are paired 95%% CIs (n=%u)",
-             title, r->reps);
+    snprintf(cap, sizeof cap, "%s: below zero is a saving; whiskers are paired 95%% CIs (n=%s)",
+             title, r->n_text);
     rc = chart_done(r, rc, rel, cap);
     free(mean);
     free(labels);
@@ -769,8 +839,8 @@ static int chart_multiples(struct report *r)
              mean, lo, hi}};
     }
     char sub[256], rel[256], full[1024], cap[320];
-    snprintf(sub, sizeof sub, "%u replications per bar, seed %" PRIu64 "; whiskers: 95%% CI",
-             r->reps, r->seed);
+    snprintf(sub, sizeof sub, "%s replications per bar, seed %" PRIu64 "; whiskers: 95%% CI",
+             r->n_text, r->seed);
     img_path(r, rel, sizeof rel, full, sizeof full, "multiples");
     struct chart_opts o = {.format = r->format,
                            .height = 1000,
@@ -780,8 +850,8 @@ static int chart_multiples(struct report *r)
     int rc = chart_small_multiples(&o, panels, N_MULTIPLES, 3, full, &r->err);
     snprintf(cap, sizeof cap,
              "Small multiples: one panel per figure, profiles along x, one bar per design "
-             "(95%% CI whiskers, n=%u)",
-             r->reps);
+             "(95%% CI whiskers, n=%s)",
+             r->n_text);
     rc = chart_done(r, rc, rel, cap);
     free(vals);
     return rc;
@@ -845,9 +915,9 @@ static void matrix_section(struct report *r)
     rdoc_table(r->doc, n_cols + 1, header, n_rows, (const char *const *)md);
     char rel[256], full[1024], sub[256], cap[512];
     snprintf(sub, sizeof sub,
-             "mean [95%% CI], n=%u per cell; colour: how close the figure is to its limit "
+             "mean [95%% CI], n=%s per cell; colour: how close the figure is to its limit "
              "(light: far, dark: at it; grey: no limit)",
-             r->reps);
+             r->n_text);
     img_path(r, rel, sizeof rel, full, sizeof full, "matrix");
     struct plot_matrix pm = {n_rows, n_cols, "profile / design", (const char *const *)row_labels,
                              header + 1, (const char *const *)cells, level};
@@ -899,8 +969,8 @@ static void summary_section(struct report *r)
     rdoc_para(r->doc,
               "Each design's worst profile and its binding limit: the matrix figure that comes "
               "closest to its limit (section 2 lists the limits). Figures are means with 95%% CIs "
-              "over %u replications.",
-              r->reps);
+              "over %s replications.",
+              r->n_text);
     for (size_t d = 0; d < r->nd; d++) {
         const struct exp_summary *s[MAX_NAMES];
         const struct profile *pr[MAX_NAMES];
@@ -963,8 +1033,8 @@ static void memory_section(struct report *r)
     rdoc_para(r->doc,
               "Memory is the model's accounting by component (tasks, client and upstream "
               "connections, sessions, buffers, queued bytes, SSE streams) above a fixed process "
-              "base. Time series show the mean over %u replications with a 95%% CI band.",
-              r->reps);
+              "base. Time series show the mean over %s replications with a 95%% CI band.",
+              r->n_text);
     rdoc_heading(r->doc, 2, "Memory over time per profile");
     for (size_t p = 0; p < r->np; p++) {
         chart_series(r, p, RS_MEMORY, "memory", "Memory, profile %s");
@@ -1002,8 +1072,8 @@ static void memory_section(struct report *r)
                 cells[p * r->nd + d] = sim_xstrdup(txt);
             }
         }
-        rdoc_para(r->doc, "Peak memory, design minus %s, mean [95%% CI], n=%u pairs:",
-                  r->designs[0], r->reps);
+        rdoc_para(r->doc, "Peak memory, design minus %s, mean [95%% CI], n=%s pairs:",
+                  r->designs[0], r->n_text);
         rdoc_table(r->doc, r->nd, hdr, r->np, (const char *const *)cells);
         for (size_t i = 0; i < r->np * r->nd; i++) {
             free(cells[i]);
@@ -1017,8 +1087,8 @@ static void memory_section(struct report *r)
               "Growth: least-squares slope of memory after the warm-up (a leak shows as a CI "
               "above zero). Per connection: (peak - base) / peak client connections; per "
               "session: (peak - base) / peak live sessions; each computed per replication, then "
-              "its 95%% CI (n=%u).",
-              r->reps);
+              "its 95%% CI (n=%s).",
+              r->n_text);
     const char *hdr[] = {"profile / design", "memory growth", "memory per connection",
                          "memory per session"};
     char **cells = sim_xcalloc(r->np * r->nd * 4, sizeof *cells);
@@ -1109,8 +1179,8 @@ static void tasks_section(struct report *r)
 {
     rdoc_heading(r->doc, 1, "4. Task spawning analysis");
     rdoc_para(r->doc, "Live tasks over time per profile, every design on one chart (mean and 95%% "
-                      "CI band, n=%u); scheduled events are marked.",
-              r->reps);
+                      "CI band, n=%s); scheduled events are marked.",
+              r->n_text);
     for (size_t p = 0; p < r->np; p++) {
         chart_series(r, p, RS_TASKS_LIVE, "tasks", "Live tasks, profile %s");
     }
@@ -1125,8 +1195,8 @@ static void tasks_section(struct report *r)
               "Time-averaged live tasks split by spawn site, from the measured levels: "
               "connection tasks track client connections, stream tasks are two per live SSE "
               "stream, driver tasks one per upstream connection; the remainder is per-request, "
-              "per-event and per-release work. Mean [95%% CI], n=%u.",
-              r->reps);
+              "per-event and per-release work. Mean [95%% CI], n=%s.",
+              r->n_text);
     const char *hdr[N_SITES + 3] = {"profile / design", "live tasks (avg)"};
     for (int s = 0; s < N_SITES; s++) {
         hdr[s + 2] = site_names[s];
@@ -1381,11 +1451,20 @@ static void method_section(struct report *r, double wall_s)
     rdoc_bullet(r->doc, "Model: proxysim %s; %zu designs x %zu profiles = %zu cells.",
                 PROXYSIM_VERSION, r->nd, r->np, r->nd * r->np);
     rdoc_bullet(r->doc,
-                "Replications: %u independent replications per cell, master seed %" PRIu64
+                "Replications: %s independent replications per cell, master seed %" PRIu64
                 "; replication i of every cell of a profile uses the same seeds (one random "
                 "stream per purpose: arrivals, sizes, service, faults, ...), so design "
                 "differences are paired.",
-                r->reps, r->seed);
+                r->n_text, r->seed);
+    if (r->ci_target > 0.0) {
+        rdoc_bullet(r->doc,
+                    "Replication count: a sequential procedure per profile: %u replications; "
+                    "then, while the widest relative CI half-width w of the profile's matrix "
+                    "figures (those not near zero) exceeds %.0f%%, up to n (w / %.0f%%)^2 x 1.1 "
+                    "replications, at most %u (`--reps`, `--ci-target`, `--max-reps`). Every "
+                    "design of a profile runs the same count, so comparisons stay paired.",
+                    r->reps, 100.0 * r->ci_target, 100.0 * r->ci_target, r->max_reps);
+    }
     rdoc_bullet(r->doc,
                 "Statistics: Student-t 95%% CIs across replications; paired differences by "
                 "sim_ci_paired; latency percentiles are computed per replication from a "
@@ -1456,8 +1535,9 @@ static void build_command(struct report *r, int argc, char **argv)
     }
     /* The defaults that a later version might change, spelled out. */
     size_t len = strlen(r->command);
-    snprintf(r->command + len, sizeof r->command - len, "   # seed %" PRIu64 ", %u reps",
-             r->seed, r->reps);
+    snprintf(r->command + len, sizeof r->command - len,
+             "   # seed %" PRIu64 ", reps %u, ci target %g, max reps %u", r->seed, r->reps,
+             r->ci_target, r->max_reps);
 }
 
 static void report_free(struct report *r)
@@ -1502,6 +1582,7 @@ static int parse(struct report *r, int argc, char **argv)
         {"format", required_argument, NULL, 'f'},  {"set", required_argument, NULL, 'S'},
         {"quiet", no_argument, NULL, 'q'},         {"full-duration", no_argument, NULL, 'F'},
         {"max-duration", required_argument, NULL, 'M'}, {"help", no_argument, NULL, 'h'},
+        {"max-reps", required_argument, NULL, 'X'}, {"ci-target", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     uint64_t u;
@@ -1520,6 +1601,13 @@ static int parse(struct report *r, int argc, char **argv)
         case 'r':
             rc = args_u64(CMD, "--reps", optarg, 2, 10000, &u);
             r->reps = (unsigned)u;
+            break;
+        case 'X':
+            rc = args_u64(CMD, "--max-reps", optarg, 2, 10000, &u);
+            r->max_reps = (unsigned)u;
+            break;
+        case 'C':
+            rc = args_double(CMD, "--ci-target", optarg, 0.0, 1.0, &r->ci_target);
             break;
         case 's':
             rc = args_u64(CMD, "--seed", optarg, 0, UINT64_MAX, &r->seed);
@@ -1569,7 +1657,10 @@ static int parse(struct report *r, int argc, char **argv)
                    "(the numbers behind every chart and table) and metrics.csv.\n"
                    "  --designs a,b      designs (built-in names or YAML files; default: shipped)\n"
                    "  --profiles p,q     profiles (default: low,medium,high,burst,sustained,sse)\n"
-                   "  --reps N           replications per cell (default 30)\n"
+                   "  --reps N           replications per cell to start with (default 20)\n"
+                   "  --ci-target F      add replications per profile until the matrix figures'\n"
+                   "                     relative CI half-width is <= F (default 0.05; 0: fixed)\n"
+                   "  --max-reps M       at most M replications per cell (default 200)\n"
                    "  --seed S           master seed (default 20251101)\n"
                    "  --threads T        worker threads (default: all cores)\n"
                    "  --out DIR          output directory (default out/report)\n"
@@ -1600,7 +1691,9 @@ int cli_report(int argc, char **argv)
 {
     struct report r;
     memset(&r, 0, sizeof r);
-    r.reps = 30; /* ~15 s on 2 cores; the CI half-widths of docs/TUTORIAL.md follow from it */
+    r.reps = 20;
+    r.ci_target = 0.05; /* the target: matrix CIs within +-5% */
+    r.max_reps = 200;
     r.seed = 20251101;
     r.out_dir = "out/report";
     int rc = parse(&r, argc, argv);
@@ -1661,20 +1754,20 @@ int cli_report(int argc, char **argv)
              r.np);
     r.doc = rdoc_create(title);
     rdoc_para(r.doc,
-              "Generated by `proxysim report` (model %s), %u replications per cell, master seed "
+              "Generated by `proxysim report` (model %s), %s replications per cell, master seed "
               "%" PRIu64 ". Every figure is a mean with its 95%% confidence interval [low, high] "
               "across replications; n is the number of replications.",
-              PROXYSIM_VERSION, r.reps, r.seed);
+              PROXYSIM_VERSION, r.n_text, r.seed);
 
     summary_section(&r);
     rdoc_heading(r.doc, 1, "2. Resource utilization matrix");
     rdoc_para(r.doc,
-              "Profile x design: mean [95%% CI] over n=%u replications. Peaks cover the whole "
+              "Profile x design: mean [95%% CI] over n replications (%s). Peaks cover the whole "
               "run; latency, pool wait and error rate exclude the warm-up. Pool saturation is the "
               "share of connection acquires that had to wait (every connection busy). p99 "
               "latency is request start to response end, so on profiles with POSTs answered "
               "by SSE streams it includes the stream's length.",
-              r.reps);
+              r.n_list);
     matrix_section(&r);
     chart_multiples(&r);
     memory_section(&r);

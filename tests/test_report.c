@@ -14,6 +14,7 @@
  *   badinput   a bad flag is one line on stderr and exit status 2.
  */
 #include "cli/cli.h"
+#include "models/findings.h"
 #include "plots/palette.h"
 
 #include <cairo.h>
@@ -24,6 +25,7 @@
 #include <cmocka.h>
 
 #include <ctype.h>
+#include <math.h>
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,8 +35,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define GOLDEN_CI_TARGET "0.25"
+#define GOLDEN_MAX_REPS "8"
 #define GOLDEN_ARGS "--profiles", "low,burst", "--designs", "legacy-reverse,bounded-target", \
-                    "--reps", "3", "--max-duration", "30", "--seed", "4242", "--quiet"
+                    "--reps", "3", "--ci-target", GOLDEN_CI_TARGET, "--max-reps", GOLDEN_MAX_REPS, \
+                    "--max-duration", "30", "--seed", "4242", "--quiet"
 
 static char tmp_root[256];
 
@@ -323,6 +328,65 @@ static void test_documents(void **state)
     free(html);
 }
 
+/* The sequential procedure: per profile one replication count for every design, grown from
+ * 3 where a matrix figure (not near zero) had a CI wider than the target, and then either
+ * every such figure within the target or the count at its cap. */
+static void test_sequential_reps(void **state)
+{
+    (void)state;
+    char path[300];
+    snprintf(path, sizeof path, "%s/t1/report_data.csv", tmp_root);
+    char *csv = slurp(path, NULL);
+    assert_non_null(csv);
+    const double target = atof(GOLDEN_CI_TARGET);
+    const long cap = atol(GOLDEN_MAX_REPS);
+    struct {
+        char profile[32];
+        long n;
+        double widest;
+    } prof[8];
+    size_t np = 0;
+    bool grown = false;
+    char *save = NULL;
+    for (char *ln = strtok_r(csv, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+        char design[64], profile[32], key[64];
+        double mean, lo, hi;
+        long n;
+        if (strncmp(ln, "matrix,", 7) != 0 ||
+            sscanf(ln, "matrix,%63[^,],%31[^,],%63[^,],,%lf,%lf,%lf,%ld", design, profile, key,
+                   &mean, &lo, &hi, &n) != 7) {
+            continue;
+        }
+        size_t i = 0;
+        while (i < np && strcmp(prof[i].profile, profile) != 0) {
+            i++;
+        }
+        if (i == np) {
+            assert_true(np < 8);
+            snprintf(prof[np].profile, sizeof prof[np].profile, "%s", profile);
+            prof[np].n = n;
+            prof[np++].widest = 0.0;
+        }
+        assert_int_equal(prof[i].n, n); /* every design of a profile: the same count */
+        grown |= n > 3;
+        for (int c = 0; c < FC_N; c++) {
+            if (strcmp(findings_cols[c].title, key) == 0 && fabs(mean) >= findings_cols[c].near_zero &&
+                mean != 0.0) {
+                prof[i].widest = fmax(prof[i].widest, (hi - lo) / 2.0 / fabs(mean));
+            }
+        }
+    }
+    assert_int_equal(np, 2);
+    for (size_t i = 0; i < np; i++) {
+        print_message("  %s: n=%ld, widest relative half-width %.3f (target %.2f, cap %ld)\n",
+                      prof[i].profile, prof[i].n, prof[i].widest, target, cap);
+        assert_true(prof[i].n >= 3 && prof[i].n <= cap);
+        assert_true(prof[i].widest <= target + 1e-9 || prof[i].n == cap);
+    }
+    assert_true(grown);
+    free(csv);
+}
+
 static void test_bad_flags(void **state)
 {
     (void)state;
@@ -344,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_png),
         cmocka_unit_test(test_documents),
+        cmocka_unit_test(test_sequential_reps),
         cmocka_unit_test(test_bad_flags),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
