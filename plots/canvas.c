@@ -160,6 +160,20 @@ void canvas__rgb(struct canvas *cv, struct palette_rgb c, double alpha)
     cairo_set_source_rgba(cv->cr, c.r / 255.0, c.g / 255.0, c.b / 255.0, alpha);
 }
 
+void canvas__line_style(struct canvas *cv, size_t i)
+{
+    /* In em: the patterns repeat about twice within a legend swatch (1.8 em). */
+    static const double pattern[4][4] = {
+        {0.0}, {0.9, 0.35}, {0.3, 0.3}, {0.9, 0.3, 0.01, 0.3}};
+    static const int count[4] = {0, 2, 2, 4};
+    double d[4];
+    size_t k = i % 4;
+    for (int j = 0; j < count[k]; j++) {
+        d[j] = pattern[k][j] * cv->em;
+    }
+    cairo_set_dash(cv->cr, d, count[k], 0.0);
+}
+
 void canvas__grey(struct canvas *cv, double level)
 {
     cairo_set_source_rgb(cv->cr, level, level, level);
@@ -236,9 +250,11 @@ void canvas__legend(struct canvas *cv, double x, double y, double w, const char 
             }
             canvas__rgb(cv, items[i].color, 1.0);
             cairo_set_line_width(cv->cr, 0.17 * em);
+            canvas__line_style(cv, items[i].style);
             cairo_move_to(cv->cr, x, cy);
             cairo_line_to(cv->cr, x + 1.8 * em, cy);
             cairo_stroke(cv->cr);
+            cairo_set_dash(cv->cr, NULL, 0, 0.0);
         }
         canvas__grey(cv, 0.1);
         const char *label = items[i].label != NULL ? items[i].label : "";

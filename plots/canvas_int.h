@@ -52,6 +52,9 @@ void canvas__text_up(struct canvas *cv, double x, double y, const char *s);
 /* Copies s into buf, shortened with "..." to fit max_w in the current font. */
 const char *canvas__fit(struct canvas *cv, const char *s, double max_w, char *buf, size_t size);
 void canvas__rgb(struct canvas *cv, struct palette_rgb c, double alpha);
+/* Dash pattern of series line i: solid, long dashes, short dashes, dash-dot, then again.  Designs
+ * often coincide on a chart; the dashes let the line underneath show through. */
+void canvas__line_style(struct canvas *cv, size_t i);
 void canvas__grey(struct canvas *cv, double level);
 
 /* Title and subtitle at the top; returns the y where the content may start. */
@@ -62,6 +65,7 @@ struct canvas_legend_item {
     struct palette_rgb color;
     bool is_box;   /* a filled square (areas, bars) instead of a line */
     bool has_band; /* a line with a CI band: the swatch shows the band too */
+    size_t style;  /* a line's dash pattern (canvas__line_style) */
 };
 
 /* Width the legend needs (0 when there is nothing to show); capped at a

@@ -55,10 +55,18 @@ static int check_series(const struct plot_series *s, size_t n_series, const char
 }
 
 /* Data ranges of all series; y covers the CI bands too.  Only points whose x
- * and y the axes can show count. */
+ * and y the axes can show count.  When no mean is negative the quantity is a count
+ * or a rate, and a Student-t band reaching below zero must not pull the axis
+ * there: the band is clipped at 0. */
 static void series_ranges(const struct plot_series *s, size_t n_series, bool x_pos, bool y_pos,
                           struct range *xr, struct range *yr)
 {
+    double floor = 0.0;
+    for (size_t i = 0; i < n_series; i++) {
+        for (size_t j = 0; j < s[i].n; j++) {
+            floor = isfinite(s[i].y[j]) && s[i].y[j] < floor ? -INFINITY : floor;
+        }
+    }
     for (size_t i = 0; i < n_series; i++) {
         for (size_t j = 0; j < s[i].n; j++) {
             if (!isfinite(s[i].y[j]) || !isfinite(s[i].x[j]) || (x_pos && s[i].x[j] <= 0.0)) {
@@ -67,7 +75,7 @@ static void series_ranges(const struct plot_series *s, size_t n_series, bool x_p
             range_add(xr, s[i].x[j], x_pos);
             range_add(yr, s[i].y[j], y_pos);
             if (s[i].lo != NULL) {
-                range_add(yr, s[i].lo[j], y_pos);
+                range_add(yr, fmax(s[i].lo[j], floor), y_pos);
                 range_add(yr, s[i].hi[j], y_pos);
             }
         }
@@ -196,6 +204,7 @@ static void draw_series(struct canvas *cv, const struct canvas_frame *f,
     cairo_set_line_cap(cv->cr, CAIRO_LINE_CAP_ROUND);
     for (size_t i = 0; i < n_series; i++) {
         canvas__rgb(cv, palette_series(i), 1.0);
+        canvas__line_style(cv, i);
         bool sparse = s[i].n <= 24 && (f->xm.p1 - f->xm.p0) / (double)s[i].n > 2.0 * cv->em;
         draw_line(cv, f, &s[i], sparse);
     }
@@ -259,7 +268,7 @@ static void series_legend(struct canvas *cv, const struct chart_opts *o,
     size_t k = 0;
     for (size_t i = 0; i < n && k < sizeof(items) / sizeof(items[0]); i++) {
         items[k++] = (struct canvas_legend_item){s[i].label, palette_series(i), false,
-                                                 s[i].lo != NULL};
+                                                 s[i].lo != NULL, i};
     }
     bool any_label = false;
     for (size_t i = 0; i < k; i++) {
@@ -476,7 +485,7 @@ int chart_stacked(const struct chart_opts *o, const double *t, size_t n_t,
     struct canvas_legend_item *items = sim_xcalloc(n_layers, sizeof(*items));
     for (size_t k = 0; k < n_layers; k++) {
         size_t src = n_layers - 1 - k;
-        items[k] = (struct canvas_legend_item){layers[src].label, palette_series(src), true, false};
+        items[k] = (struct canvas_legend_item){layers[src].label, palette_series(src), true, false, 0};
     }
     double legend_w = canvas__legend_width(&cv, o->legend_title, items, n_layers);
     double right = cv.w - 1.2 * cv.em - (legend_w + 1.5 * cv.em);

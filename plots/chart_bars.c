@@ -156,7 +156,7 @@ static double legend_for(struct canvas *cv, const struct chart_opts *o, const st
     *items = sim_xcalloc(b->n_series, sizeof(**items));
     for (size_t s = 0; s < b->n_series; s++) {
         (*items)[s] = (struct canvas_legend_item){b->series_labels[s], palette_series(s), true,
-                                                  false};
+                                                  false, 0};
     }
     return canvas__legend_width(cv, o->legend_title, *items, b->n_series);
 }
