@@ -67,10 +67,15 @@ static void print_table(const struct experiment *e, const struct exp_summary *su
     printf("scenario %s  profile %s  design %s\n", e->name, e->profile.name, e->design.name);
     printf("master seed %" PRIu64 "  replications %zu  threads %u  confidence %.0f%%  wall %.2f s\n",
            e->run.seed, sum->n_reps, threads, 100.0 * sum->confidence, wall_s);
-    printf("%-28s %-9s %14s   %-31s %s\n", "metric", "unit", "mean", "ci", "n");
+    int w = 6; /* the longest metric name sets the first column */
+    for (int m = 0; m < RM_N; m++) {
+        int len = (int)strlen(results_metrics[m].name);
+        w = len > w ? len : w;
+    }
+    printf("%-*s %-10s %14s   %-31s %s\n", w, "metric", "unit", "mean", "ci", "n");
     for (int m = 0; m < RM_N; m++) {
         const struct sim_ci *ci = &sum->metric[m];
-        printf("%-28s %-9s ", results_metrics[m].name, results_metrics[m].unit);
+        printf("%-*s %-10s ", w, results_metrics[m].name, results_metrics[m].unit);
         char buf[64];
         FILE *mem = fmemopen(buf, sizeof buf, "w");
         if (mem) {
