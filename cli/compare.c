@@ -148,7 +148,7 @@ static int write_charts(const struct cmp_run *c, const char *dir, struct sim_err
         }
         panels[k] = (struct plot_panel){
             .title = results_metrics[m].name,
-            .unit = xpsetup_axis_unit(m),
+            .unit = axis_unit_of(results_metrics[m].unit),
             .bars = {.n_groups = ng, .n_series = 2, .group_labels = c->prof,
                      .series_labels = series, .mean = mu, .lo = lo, .hi = hi}};
     }
@@ -205,7 +205,7 @@ static void print_tables(const struct cmp_run *c, const struct xpsetup *x, doubl
         size_t nr = 0;
         for (int m = 0; m < RM_N; m++) {
             const struct paired_result *r = &c->res[p * RM_N + (size_t)m];
-            enum axis_unit u = xpsetup_axis_unit(m);
+            enum axis_unit u = axis_unit_of(results_metrics[m].unit);
             char a[64], b[64], d[64], ch[32], wr[16];
             xpsetup_fmt_ci(a, sizeof a, &r->a, u);
             xpsetup_fmt_ci(b, sizeof b, &r->b, u);

@@ -96,7 +96,7 @@ static void print_point(const struct plan *pl, const struct capsearch_point *p)
     for (size_t j = 0; j < pl->n_slo; j++) {
         int m = pl->slo[j].metric;
         char b[64];
-        xpsetup_fmt_ci(b, sizeof b, &p->ci[j], xpsetup_axis_unit(m));
+        xpsetup_fmt_ci(b, sizeof b, &p->ci[j], axis_unit_of(results_metrics[m].unit));
         printf("  %s %s%s", results_metrics[m].name, b,
                p->slo_met[j] ? " ok" : p->slo_failed[j] ? " FAIL" : " ?");
     }
@@ -175,7 +175,8 @@ static void write_charts(const struct plan *pl, const struct capsearch_result *r
         }
         bool ylog = pl->slo[j].bound > 0.0 && isfinite(ymin) && ymax / ymin > 20.0;
         struct chart_opts o = {.title = title, .subtitle = sub, .x_label = pl->v.key,
-                               .x_unit = ku, .y_unit = xpsetup_axis_unit(m), .y_log = ylog,
+                               .x_unit = ku, .y_unit = axis_unit_of(results_metrics[m].unit),
+                               .y_log = ylog,
                                .y_label = results_metrics[m].name};
         struct sim_err err;
         sim_err_clear(&err);

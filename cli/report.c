@@ -172,36 +172,6 @@ static char *fmt_ci_n(const struct sim_ci *ci, enum axis_unit unit, char *buf, s
     return buf;
 }
 
-static enum axis_unit unit_of_metric(int m)
-{
-    const char *u = results_metrics[m].unit;
-    if (strcmp(u, "s") == 0) {
-        return AXIS_UNIT_S;
-    }
-    if (strcmp(u, "B") == 0 || strcmp(u, "B/s") == 0) {
-        return AXIS_UNIT_BYTES;
-    }
-    if (strcmp(u, "1/s") == 0) {
-        return AXIS_UNIT_PER_S;
-    }
-    if (strcmp(u, "1") == 0) {
-        return AXIS_UNIT_FRACTION;
-    }
-    return AXIS_UNIT_NONE;
-}
-
-static enum axis_unit unit_of_series(int k)
-{
-    const char *u = results_series[k].unit;
-    if (strcmp(u, "B") == 0) {
-        return AXIS_UNIT_BYTES;
-    }
-    if (strcmp(u, "1/s") == 0) {
-        return AXIS_UNIT_PER_S;
-    }
-    return AXIS_UNIT_NONE;
-}
-
 static void csv_num(FILE *f, double v)
 {
     if (isnan(v)) {
@@ -576,7 +546,7 @@ static int chart_series(struct report *r, size_t p, int k, const char *stem_kind
                            .x_label = "simulated time",
                            .y_label = results_series[k].name,
                            .x_unit = AXIS_UNIT_S,
-                           .y_unit = unit_of_series(k),
+                           .y_unit = axis_unit_of(results_series[k].unit),
                            .legend_title = "design"};
     int rc = ns ? chart_timeseries(&o, ser, ns, mk, n_mk, full, &r->err) : SIM_OK;
     snprintf(cap, sizeof cap, "%s (mean and 95%% CI band, n=%u per design)", title, r->n_of[p]);
@@ -741,7 +711,7 @@ static int chart_metric_bars(struct report *r, int m, const char *stem, const ch
                            .subtitle = sub,
                            .x_label = "profile",
                            .y_label = results_metrics[m].name,
-                           .y_unit = unit_of_metric(m),
+                           .y_unit = axis_unit_of(results_metrics[m].unit),
                            .legend_title = "design"};
     int rc = chart_bars(&o, &b, full, &r->err);
     snprintf(cap, sizeof cap, "%s (bars: means, whiskers: 95%% CI, n=%s)", title, r->n_text);
@@ -834,7 +804,7 @@ static int chart_multiples(struct report *r)
             }
         }
         panels[k] = (struct plot_panel){
-            results_metrics[multiples[k]].name, unit_of_metric(multiples[k]),
+            results_metrics[multiples[k]].name, axis_unit_of(results_metrics[multiples[k]].unit),
             {r->np, r->nd, (const char *const *)r->profiles, (const char *const *)r->designs,
              mean, lo, hi}};
     }
@@ -1333,7 +1303,7 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
             const char *chart = "";
             for (size_t k = 0; k < fa[q].n_ev; k++) {
                 const struct findings_evidence *e = &fa[q].ev[k];
-                fmt_ci_n(&e->ci, unit_of_metric(e->metric), v, sizeof v);
+                fmt_ci_n(&e->ci, axis_unit_of(results_metrics[e->metric].unit), v, sizeof v);
                 snprintf(one, sizeof one, "%s`%s` = %s under `%s`", k ? "; " : "",
                          results_metrics[e->metric].name, v, r->profiles[e->profile]);
                 strncat(ev, one, sizeof ev - strlen(ev) - 1);
@@ -1358,7 +1328,7 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                 struct reco *rc = &recos[(*n_recos)++];
                 rc->design = r->designs[d];
                 const struct findings_evidence *e = &fa[q].ev[0];
-                fmt_ci_n(&e->ci, unit_of_metric(e->metric), v, sizeof v);
+                fmt_ci_n(&e->ci, axis_unit_of(results_metrics[e->metric].unit), v, sizeof v);
                 const char *prof = r->profiles[e->profile];
                 switch ((enum findings_question)q) {
                 case FQ_SPAWN:
@@ -1796,7 +1766,7 @@ int cli_report(int argc, char **argv)
                 const struct sim_ci *ci = &c->sum.metric[m];
                 table_add(r.table, r.designs[d], r.profiles[p], results_metrics[m].name, ci->mean,
                           isnan(ci->half) ? NAN : ci->lo, isnan(ci->half) ? NAN : ci->hi, ci->n,
-                          unit_of_metric(m));
+                          axis_unit_of(results_metrics[m].unit));
             }
         }
     }

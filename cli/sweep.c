@@ -137,7 +137,8 @@ static int line_chart(const struct sweep *sw, const char *dir, const char *file,
     snprintf(sub, sizeof sub, "%s, %u replications per point, master seed %" PRIu64 ", 95%% CI bands",
              sw->scenario, sw->reps, sw->seed);
     struct chart_opts o = {.title = title, .subtitle = sub, .x_label = sw->v[0].key,
-                           .x_unit = key_unit(&sw->v[0]), .y_unit = xpsetup_axis_unit(metrics[0]),
+                           .x_unit = key_unit(&sw->v[0]),
+                           .y_unit = axis_unit_of(results_metrics[metrics[0]].unit),
                            .x_log = sw->v[0].is_range && sw->v[0].step == 0.0 && sw->v[0].n > 2,
                            .y_label = n_m == 1 ? results_metrics[metrics[0]].name : NULL};
     char *path = xpsetup_path(dir, file);
@@ -156,7 +157,7 @@ static int heatmap(const struct sweep *sw, const char *dir, int m, struct sim_er
     /* Point p = i1 * n2 + i2 is z[iy * nx + ix] with x the second key. */
     struct plot_grid g = {.nx = sw->v[1].n, .ny = sw->v[0].n, .x = sw->v[1].base,
                           .y = sw->v[0].base, .z = z, .z_label = results_metrics[m].name,
-                          .z_unit = xpsetup_axis_unit(m)};
+                          .z_unit = axis_unit_of(results_metrics[m].unit)};
     char title[400], sub[512], file[96];
     snprintf(title, sizeof title, "%s over %s and %s", results_metrics[m].name, sw->v[0].key,
              sw->v[1].key);
@@ -222,7 +223,8 @@ static void print_table(const struct sweep *sw, const struct xpsetup *x, double 
         for (size_t k = 0; k < N_TABLE_METRICS; k++) {
             int m = table_metrics[k];
             char b[64];
-            xpsetup_fmt_ci(b, sizeof b, &sw->ci[p * RM_N + (size_t)m], xpsetup_axis_unit(m));
+            xpsetup_fmt_ci(b, sizeof b, &sw->ci[p * RM_N + (size_t)m],
+                           axis_unit_of(results_metrics[m].unit));
             printf("%-28s", b);
         }
         printf("\n");

@@ -154,24 +154,6 @@ void xpsetup_progress_fn(void *ctx, size_t done, size_t total)
     progress_update(&xp->pg, done, total);
 }
 
-enum axis_unit xpsetup_axis_unit(int metric)
-{
-    const char *u = results_metrics[metric].unit;
-    if (strcmp(u, "s") == 0) {
-        return AXIS_UNIT_S;
-    }
-    if (strcmp(u, "B") == 0 || strcmp(u, "B/s") == 0) {
-        return AXIS_UNIT_BYTES;
-    }
-    if (strcmp(u, "1/s") == 0) {
-        return AXIS_UNIT_PER_S;
-    }
-    if (strcmp(u, "1") == 0) {
-        return AXIS_UNIT_FRACTION;
-    }
-    return AXIS_UNIT_NONE;
-}
-
 void xpsetup_fmt_ci(char *buf, size_t size, const struct sim_ci *ci, enum axis_unit u)
 {
     char m[32], lo[32], hi[32];

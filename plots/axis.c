@@ -47,6 +47,21 @@ static const struct prefix *prefixes(enum axis_unit unit, size_t *n)
 #undef PFX
 }
 
+enum axis_unit axis_unit_of(const char *unit_name)
+{
+    static const struct {
+        const char *name;
+        enum axis_unit unit;
+    } names[] = {{"s", AXIS_UNIT_S},       {"B", AXIS_UNIT_BYTES},     {"B/s", AXIS_UNIT_BYTES},
+                 {"1/s", AXIS_UNIT_PER_S}, {"1", AXIS_UNIT_FRACTION}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(unit_name, names[i].name) == 0) {
+            return names[i].unit;
+        }
+    }
+    return AXIS_UNIT_NONE;
+}
+
 const char *axis_unit_symbol(enum axis_unit unit)
 {
     switch (unit) {

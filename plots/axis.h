@@ -58,6 +58,8 @@ void axis_ticks_log(double lo, double hi, struct axis_ticks *out);
 
 /* The unit symbol for the label of an axis ("s", "B", "/s", "%" or ""). */
 const char *axis_unit_symbol(enum axis_unit unit);
+/* The axis unit of a metric's unit name ("s", "B", "B/s", "1/s", "1"); others: none. */
+enum axis_unit axis_unit_of(const char *unit_name);
 
 /* "12.3 ms", "1.5 MiB", "2.4k", "45%": three significant digits, the prefix
  * chosen so the mantissa is in [1, 1000) (1024 for bytes).  NaN -> "n/a".
