@@ -7,8 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void admission_init(struct admission *a, const struct server_params *p, double now_s)
+static double inverse(double limit) { return isfinite(limit) && limit > 0.0 ? 1.0 / limit : 0.0; }
+
+void admission_init(struct admission *a, const struct design *d, const struct memory *mem,
+                    const struct sim_level *tasks_live, double now_s)
 {
+    const struct server_params *p = &d->server;
     a->max_conns = p->max_client_conns;
     a->max_inflight = p->max_inflight;
     a->conns = a->inflight = 0.0;
@@ -16,11 +20,81 @@ void admission_init(struct admission *a, const struct server_params *p, double n
     sim_tokenbucket_init(&a->tb, a->rate_limit ? p->rate_limit_per_s : 1.0,
                          a->rate_limit ? fmax(p->rate_limit_burst, 1.0) : 1.0, now_s);
     a->n_conns_refused = a->n_rejected = a->n_rate_limited = 0;
+    a->n_memory_refused = a->n_degrade_refused = 0;
+    a->mem = mem;
+    a->tasks_live = tasks_live;
+    a->max_memory = p->max_memory_bytes;
+    a->inv_conns = inverse(p->max_client_conns);
+    a->inv_inflight = inverse(p->max_inflight);
+    a->inv_tasks = inverse(d->spawn.max_tasks);
+    a->inv_memory = inverse(p->max_memory_bytes);
+    a->degrade = p->degradation.enabled;
+    a->at[DEGRADE_FULL] = -INFINITY;
+    a->at[DEGRADE_DEGRADED] = p->degradation.degraded_at;
+    a->at[DEGRADE_ESSENTIAL] = p->degradation.essential_at;
+    a->at[DEGRADE_PROTECTIVE] = p->degradation.protective_at;
+    a->guarded = a->degrade || isfinite(a->max_memory);
+    if (a->degrade) {
+        sim_level_init(&a->level, now_s, (double)DEGRADE_FULL);
+        /* Time at rungs 0, 1, 2 and >= 3: the last slot is the protective rung. */
+        sim_level_track_levels(&a->level, DEGRADE_N - 1);
+    }
 }
 
-bool admission_conn_open(struct admission *a)
+void admission_fini(struct admission *a)
+{
+    if (a->degrade) {
+        sim_level_fini(&a->level);
+    }
+}
+
+double admission_load(const struct admission *a)
+{
+    double tasks = a->tasks_live ? a->tasks_live->value : 0.0;
+    double mem = a->mem ? memory_bytes(a->mem) : 0.0;
+    return fmax(fmax(a->conns * a->inv_conns, a->inflight * a->inv_inflight),
+                fmax(tasks * a->inv_tasks, mem * a->inv_memory));
+}
+
+enum degrade_level admission_update(struct admission *a, double now_s)
+{
+    if (!a->degrade) {
+        return DEGRADE_FULL;
+    }
+    double load = admission_load(a);
+    int l = DEGRADE_FULL;
+    while (l + 1 < DEGRADE_N && load >= a->at[l + 1]) {
+        l++;
+    }
+    if ((double)l != a->level.value) {
+        sim_level_set(&a->level, now_s, (double)l);
+    }
+    return (enum degrade_level)l;
+}
+
+/* The memory limit and the ladder: true when new work shed from rung
+ * `shed_from` is refused now. */
+static bool shed(struct admission *a, double now_s, enum degrade_level shed_from)
+{
+    enum degrade_level l = admission_update(a, now_s);
+    if (a->mem && memory_bytes(a->mem) >= a->max_memory) {
+        a->n_memory_refused++;
+        return true;
+    }
+    if (l >= shed_from) {
+        a->n_degrade_refused++;
+        return true;
+    }
+    return false;
+}
+
+bool admission_conn_open(struct admission *a, double now_s)
 {
     if (a->conns >= a->max_conns) {
+        a->n_conns_refused++;
+        return false;
+    }
+    if (a->guarded && shed(a, now_s, DEGRADE_PROTECTIVE)) {
         a->n_conns_refused++;
         return false;
     }
@@ -30,13 +104,14 @@ bool admission_conn_open(struct admission *a)
 
 void admission_conn_close(struct admission *a) { a->conns -= 1.0; }
 
-enum admission_verdict admission_request(struct admission *a, double now_s)
+enum admission_verdict admission_request(struct admission *a, double now_s,
+                                         enum degrade_level shed_from)
 {
     if (a->rate_limit && !sim_tokenbucket_take(&a->tb, now_s, 1.0)) {
         a->n_rate_limited++;
         return ADMIT_RATE_LIMITED;
     }
-    if (a->inflight >= a->max_inflight) {
+    if (a->inflight >= a->max_inflight || (a->guarded && shed(a, now_s, shed_from))) {
         a->n_rejected++;
         return ADMIT_REJECTED;
     }

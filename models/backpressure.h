@@ -10,6 +10,25 @@
  * them.  The defaults (INFINITY, rate limit off) are shadowcat's: no
  * admission control anywhere, overload shows up as queueing instead.
  *
+ * Memory: with a finite max_memory, a new connection or request that finds
+ * the modelled memory (models/memory.h total) at or over it gets 503.  Only
+ * new work is refused: what is admitted keeps growing (its buffers, queues,
+ * sessions), so the peak may pass the limit by what the work in flight at
+ * the crossing adds after its admission.
+ *
+ * Degradation ladder: load is the fullest of the finite limits as a fraction
+ * (client conns / max_client_conns, in flight / max_inflight, live tasks /
+ * spawn.max_tasks, memory / max_memory; 0 with none).  Rungs: full below
+ * degraded_at; degraded: new GET SSE streams refused; essential: POSTs
+ * answered with SSE refused too (plain JSON-RPC only); protective: every new
+ * connection and request refused.  The rung is evaluated at each admission
+ * decision and on the sampling grid (so an idle spell is timed too), which
+ * is when a proxy that checks its load on the accept path would see it; the
+ * time at each rung is kept for the results.
+ *
+ * Both are consulted only when configured: without them admission costs one
+ * flag test more than before, and no event.
+ *
  * msgq: the FIFO of an mpsc channel from a producer (the SSE pump, a
  * keepalive task) to a consumer (the client writer), bounded in messages
  * and/or bytes or unbounded.  It holds the enqueue instant and size of each
@@ -30,20 +49,52 @@
 
 enum admission_verdict { ADMIT_OK, ADMIT_REJECTED, ADMIT_RATE_LIMITED };
 
+/* The rungs of the degradation ladder.  A class of new work names the rung
+ * from which it is shed: GET SSE streams DEGRADE_DEGRADED, POSTs answered
+ * with SSE DEGRADE_ESSENTIAL, everything else DEGRADE_PROTECTIVE. */
+enum degrade_level {
+    DEGRADE_FULL,
+    DEGRADE_DEGRADED,
+    DEGRADE_ESSENTIAL,
+    DEGRADE_PROTECTIVE,
+    DEGRADE_N
+};
+
 struct admission {
     double max_conns, max_inflight;
     double conns, inflight;
     bool rate_limit;
     struct sim_tokenbucket tb;
+    bool guarded; /* max_memory or the ladder is set: consult them */
+    bool degrade;
+    const struct memory *mem;
+    const struct sim_level *tasks_live;
+    double max_memory;
+    double at[DEGRADE_N]; /* load from which each rung holds (at[DEGRADE_FULL] unused) */
+    /* 1 / limit for each load term, 0 when the limit is absent. */
+    double inv_conns, inv_inflight, inv_tasks, inv_memory;
+    struct sim_level level; /* the rung over time (degrade only) */
     uint64_t n_conns_refused, n_rejected, n_rate_limited;
+    uint64_t n_memory_refused, n_degrade_refused;
 };
 
-void admission_init(struct admission *a, const struct server_params *p, double now_s);
-/* A client connection arrives: false (503 at accept) when over max_client_conns. */
-bool admission_conn_open(struct admission *a);
+/* mem and tasks_live (the live-task level of models/tasks.h) are read for
+ * the memory limit and the ladder's load; both must outlive the admission. */
+void admission_init(struct admission *a, const struct design *d, const struct memory *mem,
+                    const struct sim_level *tasks_live, double now_s);
+void admission_fini(struct admission *a);
+/* A client connection arrives: false (503 at accept) when over max_client_conns,
+ * at the memory limit, or on the protective rung. */
+bool admission_conn_open(struct admission *a, double now_s);
 void admission_conn_close(struct admission *a);
-enum admission_verdict admission_request(struct admission *a, double now_s);
+/* A request of a class shed from rung `shed_from` arrives. */
+enum admission_verdict admission_request(struct admission *a, double now_s,
+                                         enum degrade_level shed_from);
 void admission_request_done(struct admission *a);
+/* The fullest finite limit as a fraction (0 with none). */
+double admission_load(const struct admission *a);
+/* Re-evaluates the ladder's rung at now_s and returns it (DEGRADE_FULL when off). */
+enum degrade_level admission_update(struct admission *a, double now_s);
 
 struct msgq_item {
     double t_s;

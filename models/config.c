@@ -263,7 +263,11 @@ static const struct key keys[] = {
     SPAWN("per_upstream_conn", per_upstream_conn, "true",
           "per upstream connection (hyper's connection driver)"),
     DCOUNT("spawn.max_tasks", spawn.max_tasks, KF_UNLIMITED, 1, "unlimited",
-           "global cap on live tasks; spawns over it wait"),
+           "global cap on live tasks; a spawn over it is refused and its work fails (503)"),
+    DCOUNT("spawn.max_tasks_per_session", spawn.max_tasks_per_session, KF_UNLIMITED, 1,
+           "unlimited",
+           "live tasks one session may hold (its request handler tasks, leaked ones included, and "
+           "a GET stream's pump and keepalive); a request or stream over it is refused (503)"),
     DCOUNT("server.max_client_conns", server.max_client_conns, KF_UNLIMITED, 1, "unlimited",
            "admission control: connections over this are refused (503)"),
     DCOUNT("server.max_inflight", server.max_inflight, KF_UNLIMITED, 1, "unlimited",
@@ -276,6 +280,20 @@ static const struct key keys[] = {
     D("server.rate_limit_rate", KT_NUM, server.rate_limit_per_s, U_RATE, KF_POS, 0, INF, "100/s",
       "token refill rate"),
     DCOUNT("server.rate_limit_burst", server.rate_limit_burst, 0, 1, "20", "bucket size"),
+    DSIZE("server.max_memory", server.max_memory_bytes, KF_UNLIMITED | KF_POS, "unlimited",
+          "admission control: while modelled memory is at or over this, new connections and "
+          "requests are refused (503)"),
+    DBOOL("server.degradation.enabled", server.degradation.enabled, "false",
+          "degradation ladder: shed classes of new work as the load (the fullest finite limit, "
+          "as a fraction) rises"),
+    D("server.degradation.degraded_at", KT_NUM, server.degradation.degraded_at, U_NONE,
+      KF_POS | KF_UNLIMITED, 0, 1, "0.8", "load from which new GET SSE streams are refused"),
+    D("server.degradation.essential_at", KT_NUM, server.degradation.essential_at, U_NONE,
+      KF_POS | KF_UNLIMITED, 0, 1, "0.9",
+      "load from which POSTs answered with SSE are refused too (plain JSON-RPC only)"),
+    D("server.degradation.protective_at", KT_NUM, server.degradation.protective_at, U_NONE,
+      KF_POS | KF_UNLIMITED, 0, 1, "0.95",
+      "load from which every new connection and request is refused"),
     DE("upstream.scope", upstream.scope, scope_names, "shared",
        "lifetime of the upstream HTTP client and its pool: per process, per request, per stream"),
     DCOUNT("upstream.max_conns", upstream.max_conns, KF_UNLIMITED, 1, "unlimited",
@@ -2365,6 +2383,29 @@ static int finalize_profile(struct load *ld, struct profile *p)
 
 static int finalize_design(struct load *ld, struct design *d)
 {
+    const struct degradation_params *g = &d->server.degradation;
+    if (g->enabled) {
+        char a[40], b[40];
+        /* The rungs come in order; an absent one ('unlimited') is never reached. */
+        if (g->essential_at < g->degraded_at || g->protective_at < g->essential_at) {
+            bool first = g->essential_at < g->degraded_at;
+            fmt_qty(a, sizeof a, first ? g->essential_at : g->protective_at, U_NONE, "unlimited");
+            fmt_qty(b, sizeof b, first ? g->degraded_at : g->essential_at, U_NONE, "unlimited");
+            return err_key(ld, CONFIG_DESIGN,
+                           first ? "server.degradation.essential_at"
+                                 : "server.degradation.protective_at",
+                           "out of range (got %s, expected at least %s %s)", a,
+                           first ? "degraded_at" : "essential_at", b);
+        }
+        /* Load is a fraction of the design's own limits: without one it is always 0. */
+        if (!isfinite(d->server.max_client_conns) && !isfinite(d->server.max_inflight) &&
+            !isfinite(d->spawn.max_tasks) && !isfinite(d->server.max_memory_bytes)) {
+            return err_key(ld, CONFIG_DESIGN, "server.degradation.enabled",
+                           "out of range (got true with no limit to measure load against, expected "
+                           "a finite server.max_client_conns, server.max_inflight, spawn.max_tasks "
+                           "or server.max_memory)");
+        }
+    }
     const struct {
         const struct reconnect_params *r;
         const char *key;

@@ -42,6 +42,9 @@ struct findings_limit findings_col_limit(const struct design *d, enum findings_c
         }
         return (struct findings_limit){FINDINGS_REVIEW_MAX_TASKS, false, "review max_tasks"};
     case FC_MEMORY:
+        if (isfinite(d->server.max_memory_bytes)) {
+            return (struct findings_limit){d->server.max_memory_bytes, true, "server.max_memory"};
+        }
         return (struct findings_limit){FINDINGS_REVIEW_MAX_MEMORY_BYTES, false,
                                        "review max_memory"};
     case FC_CLIENT_CONNS:
@@ -231,7 +234,8 @@ static void q_backpressure(const struct design *d, const struct profile *const *
     bool channel_bounded = isfinite(d->sse.channel.capacity_msgs) ||
                            isfinite(d->sse.channel.capacity_bytes);
     bool admission = isfinite(d->server.max_client_conns) || isfinite(d->server.max_inflight) ||
-                     d->server.rate_limit || isfinite(d->spawn.max_tasks);
+                     d->server.rate_limit || isfinite(d->spawn.max_tasks) ||
+                     isfinite(d->server.max_memory_bytes) || d->server.degradation.enabled;
     a->has_mechanism = channel_bounded && admission;
     size_t q = argmax(s, n, RM_QUEUED_BYTES_PEAK);
     if (q == SIZE_MAX) {

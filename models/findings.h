@@ -13,8 +13,8 @@
  * does.
  *
  * Limits.  A matrix figure is coloured by how close it is to a limit: the
- * design's own bound where it has one (spawn.max_tasks, upstream.max_conns,
- * server.max_client_conns, upstream.acquire_timeout_s), otherwise the
+ * design's own bound where it has one (spawn.max_tasks, server.max_memory,
+ * upstream.max_conns, server.max_client_conns, upstream.acquire_timeout_s), otherwise the
  * review's recommended limit (limits_proposed in reference/shadowcat.md:
  * 3,000 tasks, 1,000 connections, 512 MiB), the 28,232 ephemeral ports
  * towards one upstream, a 200 ms p99 latency SLO and a 1% error budget.

@@ -51,6 +51,8 @@ static const enum paired_direction metric_dirs[RM_N] = {
     [RM_SSE_MEMORY_PER_STREAM_BYTES] = L, [RM_SSE_STREAM_QUEUED_BYTES_PEAK] = L,
     [RM_SSE_EVENTS_DROPPED_PER_STREAM] = L, [RM_SSE_PERSIST_TIMEOUTS] = L,
     [RM_SSE_PERSIST_DROPPED] = L,     [RM_SSE_EVENTS] = N,
+    [RM_SESSION_TASKS_PEAK] = L,      [RM_DEGRADED_TIME_SHARE] = L,
+    [RM_ESSENTIAL_TIME_SHARE] = L,    [RM_PROTECTIVE_TIME_SHARE] = L,
 };
 #undef L
 #undef H

@@ -198,6 +198,16 @@ struct spawn_params {
     struct spawn_site per_release;    /* task per pool release */
     struct spawn_site per_upstream_conn; /* connection driver task per upstream connection */
     double max_tasks;                 /* global cap (INFINITY: none) */
+    double max_tasks_per_session;     /* live tasks one session may hold (INFINITY: none) */
+};
+
+/* The degradation ladder: the proxy sheds classes of new work as its load
+ * (the fullest of its finite limits, as a fraction) crosses each threshold. */
+struct degradation_params {
+    bool enabled;
+    double degraded_at;   /* new GET SSE streams refused (INFINITY: never) */
+    double essential_at;  /* ... and POSTs answered with SSE: plain JSON-RPC only */
+    double protective_at; /* every new connection and request refused */
 };
 
 struct server_params {
@@ -208,6 +218,8 @@ struct server_params {
     bool rate_limit;
     double rate_limit_per_s;  /* token bucket (429 when empty) */
     double rate_limit_burst;
+    double max_memory_bytes;  /* admission: at or over this modelled memory, 503 (INFINITY: none) */
+    struct degradation_params degradation;
 };
 
 struct upstream_params {

@@ -74,6 +74,7 @@ void presets_default_design(struct design *d)
         .per_release = SITE_OFF,
         .per_upstream_conn = SITE_ON,
         .max_tasks = INFINITY,
+        .max_tasks_per_session = INFINITY,
     };
     d->spawn.per_event.lifetime_s = 0.001;
     d->spawn.per_release.lifetime_s = 0.0001;
@@ -85,6 +86,11 @@ void presets_default_design(struct design *d)
         .rate_limit = false,
         .rate_limit_per_s = INFINITY,
         .rate_limit_burst = 20.0,
+        .max_memory_bytes = INFINITY,
+        .degradation = {.enabled = false,
+                        .degraded_at = 0.8,
+                        .essential_at = 0.9,
+                        .protective_at = 0.95},
     };
     d->upstream = (struct upstream_params){
         .scope = SCOPE_SHARED,
@@ -280,7 +286,10 @@ bool presets_design(const char *name, struct design *d)
                                                  .send_timeout_s = INFINITY};
         d->spawn.per_stream = SITE_OFF;
         d->spawn.max_tasks = 3000.0;
+        d->spawn.max_tasks_per_session = 3.0;
         d->server.max_client_conns = 10000.0;
+        d->server.max_memory_bytes = 512.0 * 1024 * 1024;
+        d->server.degradation.enabled = true;
         d->server.request_timeout_s = 30.0;
         d->buffers.pooled = true;
         d->buffers.retained = 256.0;

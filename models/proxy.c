@@ -132,12 +132,11 @@ static void conn_task_granted(struct sim *s, void *who, void *item, bool ok)
 
 static void client_connect(struct sim *s, void *subject, void *object)
 {
-    (void)s;
     (void)object;
     struct client *cl = subject;
     struct proxy *px = cl->px;
     proxy__guard_tick(px);
-    if (!admission_conn_open(&px->adm)) {
+    if (!admission_conn_open(&px->adm, sim_now(s))) {
         client_refused(px, cl);
         return;
     }
@@ -235,6 +234,10 @@ void proxy__request_finish(struct proxy *px, struct client *cl, bool ok, enum er
         tasks_exit(&px->tk, TASK_REQUEST);
         rq->has_task = false;
     }
+    if (rq->task_sess.sess) {
+        sessions_task_exit(&px->ss, &rq->task_sess);
+        rq->task_sess.sess = NULL;
+    }
     px->n_finished++;
     if (ok) {
         px->n_ok++;
@@ -290,7 +293,8 @@ static void rq_fail(struct proxy *px, struct client *cl, enum err_cause cause, b
     rq_give_buffers(px, rq, true);
     if (rq->has_task && faults_leak(lr, lk->task_p)) {
         tasks_leak(&px->tk, TASK_REQUEST);
-        rq->has_task = false; /* it stays live: never exits */
+        rq->has_task = false;      /* it stays live: never exits, */
+        rq->task_sess.sess = NULL; /* and keeps its place in its session's count */
     }
     struct session *x = cl->sess.sess;
     if (x && x->gen == cl->sess.gen && px->d->sessions.remove_on_close &&
@@ -447,6 +451,15 @@ static void rq_session(struct sim *s, void *subject, void *object)
             return;
         }
     }
+    if (cl->rq.has_task && px->session_tasks) {
+        /* The handler task was spawned on arrival; it joins its session once the
+         * id is parsed, and a session already at its cap gets a 503. */
+        if (!sessions_task_add(&px->ss, x, px->d->spawn.max_tasks_per_session)) {
+            rq_fail(px, cl, CAUSE_REJECTED, true);
+            return;
+        }
+        cl->rq.task_sess = cl->sess;
+    }
     sessions_lock(&px->ss, &cl->rq.lock, rq_acquire, cl);
 }
 
@@ -470,6 +483,14 @@ static void rq_task_granted(struct sim *s, void *who, void *item, bool ok)
     rq_spawned(cl->px, cl);
 }
 
+/* The rung of the degradation ladder from which each kind of request is shed:
+ * long-lived pushes first, then pulled streams, plain JSON-RPC last. */
+static const enum degrade_level shed_from[] = {
+    [REQ_POST_JSON] = DEGRADE_PROTECTIVE,
+    [REQ_POST_SSE] = DEGRADE_ESSENTIAL,
+    [REQ_GET_SSE] = DEGRADE_DEGRADED,
+};
+
 static void client_next_request(struct proxy *px, struct client *cl)
 {
     struct sim *s = px->s;
@@ -483,6 +504,7 @@ static void client_next_request(struct proxy *px, struct client *cl)
     rq->buf_req_cap = rq->buf_resp_cap = 0.0;
     rq->sse_events = 0.0;
     rq->admitted = rq->has_task = rq->upstream_err = rq->listed = false;
+    rq->task_sess.sess = NULL;
     rq->t_arrive_s = now;
     rq->deadline_s = now + px->d->server.request_timeout_s;
     rq->kind = cl->sub ? REQ_GET_SSE : traffic_request_kind(&px->tr, sim_rng(s, PS_MIX));
@@ -490,7 +512,7 @@ static void client_next_request(struct proxy *px, struct client *cl)
     rq->req_bytes = sim_dist_sample(&px->pf->request_bytes, zr);
     rq->resp_bytes = sim_dist_sample(&px->pf->response_bytes, zr);
     px->n_started++;
-    switch (admission_request(&px->adm, now)) {
+    switch (admission_request(&px->adm, now, shed_from[rq->kind])) {
     case ADMIT_REJECTED:
         proxy__request_finish(px, cl, false, CAUSE_REJECTED);
         return;
@@ -502,6 +524,13 @@ static void client_next_request(struct proxy *px, struct client *cl)
         break;
     }
     if (rq->kind == REQ_GET_SSE) {
+        /* Its pump and keepalive will live in a session of its own: over the
+         * per-session cap the stream is refused before it starts. */
+        if (px->session_tasks && !sessions_task_fits(&px->ss, px->stream_session_tasks,
+                                                     px->d->spawn.max_tasks_per_session)) {
+            proxy__request_finish(px, cl, false, CAUSE_REJECTED);
+            return;
+        }
         sse_stream_start(px, cl);
         return;
     }
@@ -557,6 +586,7 @@ static void sample(struct sim *s, void *subject, void *object)
     struct proxy *px = subject;
     uphost_purge(&px->host);
     population_adjust(px);
+    admission_update(&px->adm, sim_now(s)); /* the ladder's rung through idle spells too */
     if (guard_check(&px->guard, s, memory_bytes(&px->mem), &px->series[RS_MEMORY])) {
         return;
     }
@@ -619,6 +649,9 @@ static void warmup_end(struct sim *s, void *subject, void *object)
             sim_level_reset(l, now);
         }
     }
+    if (px->adm.degrade) {
+        sim_level_reset(&px->adm.level, now);
+    }
     sim_resource_reset_stats(&px->ex.workers);
     sim_tally_init(&px->pool.wait);
     sim_loghist_reset(&px->pool.wait_hist);
@@ -637,6 +670,19 @@ static void warmup_end(struct sim *s, void *subject, void *object)
 }
 
 /* ---- lifecycle ---- */
+
+static bool keepalive_source(double k_s) { return isfinite(k_s) && k_s > 0.0; }
+
+/* Tasks a GET stream spawns (sse.c): the pump, and a keepalive task when the
+ * design has a keepalive source. */
+static double stream_tasks(const struct design *d)
+{
+    if (!d->spawn.per_stream.enabled) {
+        return 0.0;
+    }
+    bool ka = keepalive_source(d->sse.keepalive_s) || keepalive_source(d->sse.keepalive2_s);
+    return ka ? 2.0 : 1.0;
+}
 
 struct proxy *proxy_create(struct sim *s, const struct experiment *e)
 {
@@ -658,7 +704,9 @@ struct proxy *proxy_create(struct sim *s, const struct experiment *e)
     connpool_init(&px->stream_pool, s, &px->host, &d->upstream, &px->tk, &px->mem,
                   d->sse.upstream_scope != SCOPE_SHARED, d->memory.upstream_conn_bytes);
     bufpool_init(&px->bp, s, &px->mem, &d->buffers);
-    admission_init(&px->adm, &d->server, sim_now(s));
+    admission_init(&px->adm, d, &px->mem, &px->tk.live, sim_now(s));
+    px->session_tasks = isfinite(d->spawn.max_tasks_per_session);
+    px->stream_session_tasks = d->sse.new_session_per_stream ? stream_tasks(d) : 0.0;
     sessions_init(&px->ss, s, &px->mem, &d->sessions, d->memory.session_bytes);
     traffic_init(&px->tr, pf, sim_rng(s, PS_ARRIVALS));
     guard_init(&px->guard, &d->guard);
@@ -791,6 +839,17 @@ void proxy_collect(struct proxy *px, struct rep_result *out)
     m[RM_CPU_UTILIZATION] = executor_utilization(&px->ex, end);
     m[RM_STOPPED] = px->guard.tripped ? 1.0 : 0.0;
     m[RM_LATENCY_MEAN_S] = sim_tally_mean(&px->latency_tally);
+    m[RM_SESSION_TASKS_PEAK] = px->session_tasks ? px->ss.tasks_peak : NAN;
+    static const int rung_metric[DEGRADE_N] = {
+        [DEGRADE_FULL] = -1,
+        [DEGRADE_DEGRADED] = RM_DEGRADED_TIME_SHARE,
+        [DEGRADE_ESSENTIAL] = RM_ESSENTIAL_TIME_SHARE,
+        [DEGRADE_PROTECTIVE] = RM_PROTECTIVE_TIME_SHARE,
+    };
+    for (int l = DEGRADE_DEGRADED; l < DEGRADE_N; l++) {
+        m[rung_metric[l]] =
+            px->adm.degrade ? sim_level_frac_at(&px->adm.level, end, (unsigned)l) : NAN;
+    }
     sse_collect(px, m, end);
 
     /* Series: window means; windows past the end of the run are NAN. */
@@ -829,6 +888,7 @@ void proxy_destroy(struct proxy *px)
     sim_pool_fini(&px->clients);
     sim_pool_fini(&px->streams);
     sessions_fini(&px->ss);
+    admission_fini(&px->adm);
     bufpool_fini(&px->bp);
     connpool_fini(&px->pool);
     connpool_fini(&px->stream_pool);

@@ -11,10 +11,13 @@
  * (errors, stalls, restart, leaks), sse (GET streams: pump, keepalive, slow
  * consumers), guard (divergence).  A request's path:
  *
- *   client connects (admission, per-connection task, accept CPU)
- *   -> request (admission 503 / rate limit 429, per-request task)
+ *   client connects (admission: conns, memory, protective rung; per-connection
+ *      task, accept CPU)
+ *   -> request (admission 503: in flight, memory, degradation rung for its
+ *      kind; rate limit 429; per-request task)
  *   -> parse CPU (base + per KiB + interceptor + session work + forward)
- *   -> session resolve and store lock
+ *   -> session resolve (the handler task joins its session: 503 over
+ *      max_tasks_per_session) and store lock
  *   -> request buffer, upstream connection (pool, connect, ports)
  *   -> upstream service (faults; timeout resolved at send)
  *   -> response buffer (collected body grows it), release connection

@@ -41,6 +41,7 @@ struct request {
     struct upconn *conn;
     struct connpool *cp;
     struct sim_waiter *task_waiter;
+    struct session_ref task_sess; /* the session its handler task counts in (sess NULL: none) */
     sim_evid ev;
     double t_arrive_s, deadline_s;
     double req_bytes, resp_bytes;
@@ -100,6 +101,8 @@ struct proxy {
     double clients_target, clients_active;
     double t_end_s;
     bool warm;
+    bool session_tasks;          /* spawn.max_tasks_per_session is finite: count per session */
+    double stream_session_tasks; /* tasks a GET stream spawns in its own fresh session */
     uint64_t guard_tick;
 
     /* counters; *_base snapshots at the warm-up */

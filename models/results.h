@@ -87,6 +87,10 @@
     X(SSE_PERSIST_TIMEOUTS, "sse_persist_timeouts", "events")                                      \
     X(SSE_PERSIST_DROPPED, "sse_persist_dropped", "events")                                        \
     X(SSE_EVENTS, "sse_events", "events")                                                          \
+    X(SESSION_TASKS_PEAK, "session_tasks_peak", "tasks")                                           \
+    X(DEGRADED_TIME_SHARE, "degraded_time_share", "1")                                             \
+    X(ESSENTIAL_TIME_SHARE, "essential_time_share", "1")                                           \
+    X(PROTECTIVE_TIME_SHARE, "protective_time_share", "1")                                         \
     X(STOPPED, "stopped", "1")
 
 enum results_metric {

@@ -20,7 +20,8 @@ void sessions_init(struct sessions *ss, struct sim *s, struct memory *mem,
     ss->hold_s = p->reads_per_request * p->lock_read_s + p->writes_per_request * p->lock_write_s;
     sim_level_init(&ss->live, sim_now(s), 0.0);
     ss->n_created = ss->n_reused = ss->n_evicted = ss->n_expired = 0;
-    ss->n_rejected = ss->n_removed = ss->n_leaked = 0;
+    ss->n_rejected = ss->n_removed = ss->n_leaked = ss->n_task_refused = 0;
+    ss->tasks_peak = 0.0;
     ss->sweep = 0;
     if (isfinite(p->cleanup_interval_s) && p->cleanup_interval_s > 0.0) {
         ss->sweep = sim_schedule(s, p->cleanup_interval_s, 2, sweep, ss, NULL);
@@ -106,6 +107,7 @@ struct session *sessions_open(struct sessions *ss, struct session_ref *ref)
         ss->next_gen = 1;
     }
     x->leaked = false;
+    x->tasks = 0;
     link_front(ss, x);
     ss->n_live += 1.0;
     ss->n_created++;
@@ -127,6 +129,40 @@ void sessions_leak(struct sessions *ss, struct session *sess)
     if (!sess->leaked) {
         sess->leaked = true;
         ss->n_leaked++;
+    }
+}
+
+bool sessions_task_add(struct sessions *ss, struct session *sess, double max_tasks)
+{
+    if ((double)sess->tasks + 1.0 > max_tasks) {
+        ss->n_task_refused++;
+        return false;
+    }
+    sess->tasks++;
+    if ((double)sess->tasks > ss->tasks_peak) {
+        ss->tasks_peak = (double)sess->tasks;
+    }
+    return true;
+}
+
+bool sessions_task_fits(struct sessions *ss, double n, double max_tasks)
+{
+    if (n > max_tasks) {
+        ss->n_task_refused++;
+        return false;
+    }
+    if (n > ss->tasks_peak) {
+        ss->tasks_peak = n;
+    }
+    return true;
+}
+
+void sessions_task_exit(struct sessions *ss, const struct session_ref *ref)
+{
+    (void)ss;
+    struct session *x = ref->sess;
+    if (x && x->gen == ref->gen && x->tasks > 0) {
+        x->tasks--;
     }
 }
 

@@ -27,6 +27,23 @@
  * designs) leaves it to the TTL sweep or eviction, or forever when neither
  * runs: counted in n_leaked.
  *
+ * Tasks per session (spawn.max_tasks_per_session): each session counts the
+ * live tasks attributed to it, and sessions_task_add refuses one beyond the
+ * cap.  The store only counts; proxy.c attributes a request's handler task
+ * (spawn.per_request) to the session the request resolves to, once the
+ * session id is parsed: a session already at the cap gets a 503 and the
+ * task ends.  A leaked handler task keeps its place for good, so a session
+ * whose error paths leak stops taking requests at the cap.  A GET stream's
+ * pump and keepalive (spawn.per_stream) live in a session of their own
+ * (sse.new_session_per_stream), so the stream is refused up front when they
+ * alone exceed the cap (sessions_task_fits).  Not counted: the connection
+ * task (spawned at accept, before any session is known) and fire-and-forget
+ * tasks (per event, per release: detached, their JoinHandles dropped, so
+ * nothing session-scoped sees them; their sites' max_live bounds them).  A
+ * count dies with its session: a task that exits after its session was
+ * evicted or expired finds the generation changed and leaves the count of
+ * whatever reuses the entity alone.  Off (INFINITY), nothing is counted.
+ *
  * Ownership: session entities come from the store's free list; a connection
  * refers to its session by pointer plus generation, so an evicted session is
  * recognised as gone.  Costs: O(1) per operation; the sweep O(expired), since
@@ -47,6 +64,7 @@ struct session {
     struct session *prev, *next; /* LRU: head most recent */
     double last_s;
     uint32_t gen;
+    uint32_t tasks; /* live tasks attributed to this session */
     bool leaked;
 };
 
@@ -75,7 +93,9 @@ struct sessions {
     double hold_s;
     sim_evid sweep;
     struct sim_level live;
+    double tasks_peak; /* most live tasks any one session held */
     uint64_t n_created, n_reused, n_evicted, n_expired, n_rejected, n_removed, n_leaked;
+    uint64_t n_task_refused;
 };
 
 void sessions_init(struct sessions *ss, struct sim *s, struct memory *mem,
@@ -90,6 +110,14 @@ struct session *sessions_open(struct sessions *ss, struct session_ref *ref);
 void sessions_remove(struct sessions *ss, struct session *sess);
 /* An error path forgets to remove sess. */
 void sessions_leak(struct sessions *ss, struct session *sess);
+/* Attributes one more live task to sess; false (nothing counted) when it
+ * already holds max_tasks. */
+bool sessions_task_add(struct sessions *ss, struct session *sess, double max_tasks);
+/* Whether a fresh session may hold n tasks (false, counted as refused, over
+ * max_tasks); n counts towards the peak. */
+bool sessions_task_fits(struct sessions *ss, double n, double max_tasks);
+/* A task attributed through ref ends (nothing if the session is gone). */
+void sessions_task_exit(struct sessions *ss, const struct session_ref *ref);
 /* Runs fn(s, subject, NULL) after the request's critical section on the store lock. */
 void sessions_lock(struct sessions *ss, struct sessions_lock_req *rq, sim_event_fn *fn,
                    void *subject);

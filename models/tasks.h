@@ -14,7 +14,9 @@
  * `semaphore.acquire().await; tokio::spawn(..)` does), so live tasks of the
  * site never exceed the bound and the wait shows up as latency.  The global
  * max_tasks is a load-shedding cap: a spawn beyond it is refused and the
- * caller fails its work (503).  Unbounded sites just count.
+ * caller fails its work (503).  Unbounded sites just count.  The cap per
+ * session (max_tasks_per_session) is kept by the session store, which knows
+ * sessions (models/sessions.h).
  *
  * Lifetimes: long-lived tasks (connection, request, stream) are ended by
  * their owner with tasks_exit.  Fire-and-forget tasks (an event's

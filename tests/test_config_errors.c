@@ -196,6 +196,9 @@ static void test_cross_field_and_schedule(void **state)
                                  "get_sse = 0.9, expected a sum of 1)");
     expect_error("schedule_order.yaml", "4:74: arrivals.rate[2].at: out of order (got 30s, expected "
                                         "a time >= the previous point's)");
+    expect_error("degradation_order.yaml",
+                 "4:64: server.degradation.essential_at: out of range (got 0.8, expected at least "
+                 "degraded_at 0.9)");
 }
 
 static void test_empirical_csv_error(void **state)
@@ -232,6 +235,12 @@ static void test_set_errors(void **state)
     assert_int_equal(config_apply_set(ex, "upstream.idle_timeout", &err), SIM_EINVAL);
     assert_string_equal(err.msg, "--set:1:1: (--set): wrong syntax (got 'upstream.idle_timeout', "
                                  "expected key.path=value)");
+    /* The ladder measures load against the design's limits: it needs one. */
+    assert_int_equal(config_apply_set(ex, "server.degradation.enabled=true", &err), SIM_EINVAL);
+    assert_string_equal(err.msg, "--set:1:28: server.degradation.enabled: out of range (got true "
+                                 "with no limit to measure load against, expected a finite "
+                                 "server.max_client_conns, server.max_inflight, spawn.max_tasks or "
+                                 "server.max_memory)");
     /* A failed --set leaves the value as it was. */
     assert_true(ex->design.upstream.max_conns == INFINITY);
     config_free_experiment(ex);

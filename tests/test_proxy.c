@@ -3,10 +3,13 @@
  * test_proxy.c - the proxy model against numbers it must reproduce: M/M/c
  * when reduced to one pool, port exhaustion at ports / TIME_WAIT, Little's
  * law for tasks per event, buffer-pool hit rates, session growth and
- * cleanup, leak rates, and the divergence guard.  Each test runs seeded
+ * cleanup, leak rates, the divergence guard, and the review's limits (tasks
+ * per session, memory admission as an Erlang loss system, the degradation
+ * ladder).  Each test runs seeded
  * replications and asserts the expected value lies within the 99% CI (or
  * within a stated model tolerance, printed with both values).
  */
+#include "models/backpressure.h"
 #include "models/bufpool.h"
 #include "models/guard.h"
 #include "models/presets.h"
@@ -25,6 +28,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <gsl/gsl_cdf.h>
 
 #define CHECK_NEAR(a, b, tol)                                                                      \
     do {                                                                                           \
@@ -334,6 +339,271 @@ static void divergence(void **state)
     results_summary_fini(&sum);
 }
 
+/* Replications kept apart (the caller frees them with free_reps). */
+static struct rep_result *run_reps(const struct experiment *e, struct exp_summary *sum)
+{
+    struct rep_result *res = sim_xcalloc(e->run.reps, sizeof *res);
+    struct proxy_run_opts ro = {.threads = 2};
+    assert_int_equal(proxy_replicate(e, &ro, res, NULL), 0);
+    results_summarize(res, e->run.reps, e->run.confidence, sum);
+    return res;
+}
+
+static void free_reps(const struct experiment *e, struct rep_result *res)
+{
+    for (unsigned i = 0; i < e->run.reps; i++) {
+        results_rep_fini(&res[i]);
+    }
+    free(res);
+}
+
+/* Leaky handlers on reused sessions: a request that fails upstream (p = 0.5)
+ * leaks its handler task (p = 0.5), which stays in its session for good.
+ * With a cap of 3 per session, a connection's request i is refused once 3
+ * of the i - 1 before it leaked: a share (1/k) sum_{i<k} P(Bin(i, 1/4) >= 3)
+ * of k = 20 requests (0.4237).  Without the cap nothing is refused and
+ * sessions pile up more (a cap of 1e9 counts without binding). */
+static void session_task_cap(void **state)
+{
+    (void)state;
+    const double k = 20.0, p_leak = 0.5 * 0.5;
+    struct experiment e;
+    struct exp_summary sum;
+    double caps[3] = {3.0, INFINITY, 1e9};
+    for (int c = 0; c < 3; c++) {
+        one_queue(&e, 10.0, 0.01);
+        e.profile.requests_per_conn = sim_dist_deterministic(k);
+        e.profile.think_s = sim_dist_exponential(0.1);
+        e.profile.faults.upstream_error_p = 0.5;
+        e.profile.duration_s = 400.0;
+        e.profile.warmup_s = 50.0;
+        e.design.spawn.per_request.enabled = true;
+        e.design.leaks.task_p = 0.5;
+        e.design.spawn.max_tasks_per_session = caps[c];
+        e.run.reps = 6;
+        printf("  max_tasks_per_session = %g\n", caps[c]);
+        struct rep_result *res = run_reps(&e, &sum);
+        const struct sim_ci *rej = &sum.metric[RM_ERROR_RATE_REJECTED];
+        if (c == 0) {
+            double expect = 0.0;
+            for (unsigned i = 0; i < (unsigned)k; i++) {
+                expect += (1.0 - gsl_cdf_binomial_P(2, p_leak, i)) / k;
+            }
+            CHECK_IN_CI(&sum, RM_ERROR_RATE_REJECTED, expect);
+            for (unsigned r = 0; r < e.run.reps; r++) {
+                /* Every replication has sessions at the cap, none over it. */
+                CHECK_NEAR(res[r].metric[RM_SESSION_TASKS_PEAK], 3.0, 0.0);
+            }
+        } else {
+            CHECK_NEAR(rej->mean, 0.0, 0.0);
+            CHECK_NEAR(rej->hi, 0.0, 0.0);
+        }
+        if (c == 1) {
+            assert_true(isnan(res[0].metric[RM_SESSION_TASKS_PEAK])); /* not counted */
+        }
+        if (c == 2) {
+            /* 20 requests leaking a quarter of the time: several sessions per run
+             * hold 8 or more (P(Bin(19, 1/4) >= 7) = 0.1 per connection). */
+            for (unsigned r = 0; r < e.run.reps; r++) {
+                printf("  rep %u: session_tasks_peak = %g\n", r,
+                       res[r].metric[RM_SESSION_TASKS_PEAK]);
+                assert_true(res[r].metric[RM_SESSION_TASKS_PEAK] >= 8.0);
+            }
+        }
+        free_reps(&e, res);
+        results_summary_fini(&sum);
+    }
+}
+
+/* Memory admission as a loss system: every client connection holds C bytes
+ * (all else is free), so with max_memory = base + 60.5 C a connection is
+ * admitted while fewer than 61 are open, and its request while fewer than
+ * 61 with itself: at most 60 are served, an M/M/60/60 queue whose blocking
+ * probability is Erlang B(60, lambda / mu).  The peak stays within one
+ * connection of the limit; without it nothing is refused and the peak
+ * passes the limit. */
+static void memory_limit(void **state)
+{
+    (void)state;
+    const double lambda = 100.0, svc = 0.5, base = 1e6, conn = 1048576.0 + 768.0;
+    const double limit = base + 60.5 * conn;
+    struct experiment e;
+    struct exp_summary sum;
+    for (int limited = 1; limited >= 0; limited--) {
+        one_queue(&e, lambda, svc);
+        e.design.memory = (struct memory_params){.base_bytes = base, .client_conn_bytes = 768.0};
+        e.design.buffers.per_conn_bytes = 1048576.0;
+        e.design.buffers.http_bytes = 1.0; /* unpooled: a byte per take */
+        e.design.upstream.response_body = BODY_STREAM;
+        e.design.server.max_memory_bytes = limited ? limit : INFINITY;
+        e.profile.duration_s = 2000.0;
+        e.profile.warmup_s = 100.0;
+        e.run.reps = 5;
+        struct rep_result *res = run_reps(&e, &sum);
+        const struct sim_ci *pk = &sum.metric[RM_MEMORY_BYTES_PEAK];
+        printf("  max_memory %s: memory_bytes_peak = %.6g [%.6g, %.6g], limit %.6g\n",
+               limited ? "set" : "unlimited", pk->mean, pk->lo, pk->hi, limit);
+        if (limited) {
+            CHECK_IN_CI(&sum, RM_ERROR_RATE_REJECTED, qtheory_erlang_b(60, lambda * svc));
+            CHECK_NEAR(sum.metric[RM_ERROR_RATE].mean, sum.metric[RM_ERROR_RATE_REJECTED].mean,
+                       1e-12);
+            /* Every replication filled up to the limit and stayed within one
+             * connection of it (61 connections for an instant: the 61st is
+             * admitted below the limit, and its request refused). */
+            for (unsigned r = 0; r < e.run.reps; r++) {
+                double peak = res[r].metric[RM_MEMORY_BYTES_PEAK];
+                CHECK_NEAR(peak, base + 61.0 * conn, 1024.0);
+                assert_true(peak <= limit + conn);
+            }
+        } else {
+            CHECK_NEAR(sum.metric[RM_ERROR_RATE_REJECTED].mean, 0.0, 0.0);
+            assert_true(pk->lo > limit + conn);
+        }
+        free_reps(&e, res);
+        results_summary_fini(&sum);
+    }
+}
+
+/* The ladder on a load pinned by memory: a base of 85%, 92% or 96% of
+ * max_memory (everything else free) holds the proxy on one rung for the
+ * whole run.  Degraded: GET streams refused, POSTs served; essential: POSTs
+ * answered with SSE refused too; protective: everything refused. */
+static void degradation_ladder(void **state)
+{
+    (void)state;
+    const double lambda = 50.0, max_mem = 100e6;
+    const struct request_mix mix = {.post_json_p = 0.6, .post_sse_p = 0.2, .get_sse_p = 0.2};
+    const struct {
+        bool on;
+        double base;
+        int metric;      /* the rung's time share, 1 */
+        double rejected; /* share of requests refused */
+    } cases[] = {
+        {false, 0.96 * max_mem, -1, 0.0},
+        {true, 0.85 * max_mem, RM_DEGRADED_TIME_SHARE, mix.get_sse_p},
+        {true, 0.92 * max_mem, RM_ESSENTIAL_TIME_SHARE, mix.get_sse_p + mix.post_sse_p},
+        {true, 0.96 * max_mem, RM_PROTECTIVE_TIME_SHARE, 1.0},
+    };
+    struct experiment e;
+    struct exp_summary sum;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        one_queue(&e, lambda, 0.01);
+        e.profile.mix = mix;
+        e.profile.sse.lifetime_s = sim_dist_deterministic(1.0);
+        e.profile.sse.event_gap_s = sim_dist_exponential(0.5);
+        e.design.memory = (struct memory_params){.base_bytes = cases[i].base};
+        e.design.buffers.per_conn_bytes = 0.0;
+        e.design.buffers.http_bytes = 1.0;
+        e.design.upstream.response_body = BODY_STREAM;
+        e.design.server.max_memory_bytes = max_mem;
+        e.design.server.degradation.enabled = cases[i].on;
+        e.profile.duration_s = 300.0;
+        e.profile.warmup_s = 10.0;
+        e.run.reps = 5;
+        printf("  degradation %s, load %.2f\n", cases[i].on ? "on" : "off",
+               cases[i].base / max_mem);
+        struct rep_result *res = run_reps(&e, &sum);
+        const struct sim_ci *rej = &sum.metric[RM_ERROR_RATE_REJECTED];
+        printf("  error_rate_rejected = %.6g [%.6g, %.6g], sse_streams_live_peak = %g, "
+               "throughput_per_s = %.6g\n", rej->mean, rej->lo, rej->hi,
+               sum.metric[RM_SSE_STREAMS_LIVE_PEAK].mean, sum.metric[RM_THROUGHPUT_PER_S].mean);
+        /* Every refusal is the ladder's: no other error. */
+        CHECK_NEAR(sum.metric[RM_ERROR_RATE].mean, rej->mean, 1e-12);
+        if (!cases[i].on) {
+            CHECK_NEAR(rej->hi, 0.0, 0.0);
+            assert_true(sum.metric[RM_SSE_STREAMS_LIVE_PEAK].mean > 0.0);
+            assert_true(isnan(res[0].metric[RM_DEGRADED_TIME_SHARE]));
+        } else {
+            for (unsigned r = 0; r < e.run.reps; r++) {
+                CHECK_NEAR(res[r].metric[cases[i].metric], 1.0, 1e-12);
+            }
+            /* Not one GET stream got through. */
+            CHECK_NEAR(sum.metric[RM_SSE_STREAMS_LIVE_PEAK].mean, 0.0, 0.0);
+            if (cases[i].rejected < 1.0) {
+                CHECK_IN_CI(&sum, RM_ERROR_RATE_REJECTED, cases[i].rejected);
+                /* The JSON POSTs (and, degraded, the SSE POSTs) are all served. */
+                CHECK_NEAR(sum.metric[RM_THROUGHPUT_PER_S].mean /
+                               sum.metric[RM_OFFERED_PER_S].mean,
+                           1.0 - rej->mean, 2e-3);
+            } else {
+                CHECK_NEAR(rej->mean, 1.0, 0.0);
+                CHECK_NEAR(sum.metric[RM_THROUGHPUT_PER_S].mean, 0.0, 0.0);
+            }
+        }
+        free_reps(&e, res);
+        results_summary_fini(&sum);
+    }
+}
+
+/* The ladder's load is the fullest finite limit, and each rung sheds its
+ * class of work from its threshold on (admission alone, exact). */
+static void degradation_load(void **state)
+{
+    (void)state;
+    struct sim_opts so = {.master_seed = 1, .rep = 0, .n_streams = 1};
+    struct sim *s = sim_create(&so);
+    struct memory mem;
+    memory_init(&mem, s, 0.0);
+    struct sim_level tasks;
+    sim_level_init(&tasks, 0.0, 0.0);
+    struct design d;
+    presets_default_design(&d);
+    d.server.max_client_conns = 100.0;
+    d.server.max_inflight = 10.0;
+    d.spawn.max_tasks = 1000.0;
+    d.server.max_memory_bytes = 1e6;
+    d.server.degradation.enabled = true;
+    struct admission a;
+    admission_init(&a, &d, &mem, &tasks, 0.0);
+    /* Connections: the 80th is admitted at a load of 0.79; then 0.80 is degraded. */
+    for (int i = 0; i < 80; i++) {
+        assert_true(admission_conn_open(&a, 0.0));
+    }
+    CHECK_NEAR(admission_load(&a), 0.80, 1e-12);
+    assert_int_equal(admission_update(&a, 0.0), DEGRADE_DEGRADED);
+    assert_int_equal(admission_request(&a, 0.0, DEGRADE_DEGRADED), ADMIT_REJECTED);
+    assert_int_equal(admission_request(&a, 0.0, DEGRADE_ESSENTIAL), ADMIT_OK);
+    assert_int_equal(admission_request(&a, 0.0, DEGRADE_PROTECTIVE), ADMIT_OK);
+    assert_true(admission_conn_open(&a, 0.0)); /* connections are shed only when protective */
+    /* In flight dominates: 9 of 10 is essential. */
+    for (int i = 0; i < 7; i++) {
+        assert_int_equal(admission_request(&a, 1.0, DEGRADE_PROTECTIVE), ADMIT_OK);
+    }
+    CHECK_NEAR(admission_load(&a), 0.9, 1e-12);
+    assert_int_equal(admission_request(&a, 1.0, DEGRADE_ESSENTIAL), ADMIT_REJECTED);
+    assert_int_equal(admission_request(&a, 1.0, DEGRADE_PROTECTIVE), ADMIT_OK);
+    for (int i = 0; i < 10; i++) {
+        admission_request_done(&a);
+    }
+    /* Tasks dominate: 950 of 1000 is protective; new connections are refused too. */
+    sim_level_set(&tasks, 2.0, 950.0);
+    assert_false(admission_conn_open(&a, 2.0));
+    assert_int_equal(admission_request(&a, 2.0, DEGRADE_PROTECTIVE), ADMIT_REJECTED);
+    sim_level_set(&tasks, 3.0, 0.0);
+    for (int i = 0; i < 81; i++) {
+        admission_conn_close(&a);
+    }
+    assert_int_equal(admission_update(&a, 3.0), DEGRADE_FULL);
+    /* Memory: the ladder sees its share, and at the limit everything is refused. */
+    memory_add(&mem, MEM_SESSIONS, 0.85e6);
+    assert_int_equal(admission_update(&a, 4.0), DEGRADE_DEGRADED);
+    memory_add(&mem, MEM_SESSIONS, 0.15e6);
+    assert_false(admission_conn_open(&a, 4.0));
+    assert_int_equal(admission_request(&a, 4.0, DEGRADE_PROTECTIVE), ADMIT_REJECTED);
+    memory_add(&mem, MEM_SESSIONS, -1e6);
+    assert_int_equal(admission_update(&a, 5.0), DEGRADE_FULL);
+    /* Time at each rung over [0, 5): degraded [0, 1), essential [1, 2), protective
+     * [2, 3) and [4, 5) (degraded for no time at 4 s), full [3, 4). */
+    CHECK_NEAR(sim_level_frac_at(&a.level, 5.0, DEGRADE_FULL), 0.2, 1e-12);
+    CHECK_NEAR(sim_level_frac_at(&a.level, 5.0, DEGRADE_DEGRADED), 0.2, 1e-12);
+    CHECK_NEAR(sim_level_frac_at(&a.level, 5.0, DEGRADE_ESSENTIAL), 0.2, 1e-12);
+    CHECK_NEAR(sim_level_frac_at(&a.level, 5.0, DEGRADE_PROTECTIVE), 0.4, 1e-12);
+    admission_fini(&a);
+    sim_level_fini(&tasks);
+    memory_fini(&mem);
+    sim_destroy(s);
+}
+
 /* Same replications for any thread count, and when a run is extended. */
 static void threads_identical(void **state)
 {
@@ -367,6 +637,8 @@ int main(void)
         cmocka_unit_test(task_growth),     cmocka_unit_test(buffer_pool),
         cmocka_unit_test(sessions_growth), cmocka_unit_test(leaks),
         cmocka_unit_test(divergence),      cmocka_unit_test(threads_identical),
+        cmocka_unit_test(session_task_cap), cmocka_unit_test(memory_limit),
+        cmocka_unit_test(degradation_ladder), cmocka_unit_test(degradation_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
