@@ -27,7 +27,6 @@
 #include "cli/progress.h"
 #include "models/config.h"
 #include "models/findings.h"
-#include "models/presets.h"
 #include "models/proxy.h"
 #include "models/results.h"
 #include "plots/axis.h"
@@ -68,8 +67,6 @@ static const char usage_line[] =
 
 static const char *const canonical_profiles[] = {"low",   "medium",    "high",
                                                  "burst", "sustained", "sse"};
-static const char *const preset_designs[] = {"legacy-reverse", "refactored-at-review",
-                                             "refactored-hardened", "bounded-target"};
 
 /* Report-scale durations: long enough for the steady state and the burst
  * (which starts at 60 s and ends at 125 s), short enough that 24 cells of 10
@@ -86,8 +83,8 @@ static const struct report_cap report_caps[] = {
 
 struct cell {
     struct experiment e;
-    bool from_config; /* freed with config_free_experiment (presets own nothing) */
-    bool loaded;
+    bool loaded; /* e is to be freed with config_free_experiment */
+    double own_duration_s; /* the profile's duration before the report's cap */
     struct rep_result *reps;
     size_t n_reps;
     size_t n_failed;
@@ -209,12 +206,7 @@ static bool is_path(const char *s)
 
 static bool known(enum config_kind kind, const char *name)
 {
-    if (is_path(name) || config_builtin_find(kind, name) != NULL) {
-        return true;
-    }
-    struct profile p;
-    struct design d;
-    return kind == CONFIG_PROFILE ? presets_profile(name, &p) : presets_design(name, &d);
+    return is_path(name) || config_builtin_find(kind, name) != NULL;
 }
 
 /* Splits a comma list into r's name array; one error line on a bad list. */
@@ -257,52 +249,29 @@ static void default_names(struct report *r)
         }
     }
     if (r->nd == 0) {
-        /* The shipped designs: the built-in YAML designs when they are
-         * compiled in, in file order; otherwise the C presets. */
+        /* The shipped designs: the built-in YAML designs, in file order. */
         for (size_t i = 0; i < config_builtin_count() && r->nd < MAX_NAMES; i++) {
             const struct config_builtin *b = config_builtin_at(i);
             if (b->kind == CONFIG_DESIGN) {
                 r->designs[r->nd++] = sim_xstrdup(b->name);
             }
         }
-        if (r->nd == 0) {
-            for (size_t i = 0; i < sizeof preset_designs / sizeof *preset_designs; i++) {
-                r->designs[r->nd++] = sim_xstrdup(preset_designs[i]);
-            }
-        }
     }
 }
 
-/* A cell's experiment: YAML (built-in or a file) when the loader knows both
- * names, otherwise the C presets; --set applies to both. */
+/* A cell's experiment: the built-in configs or YAML files, with every --set. */
 static int load_cell(struct report *r, const char *design, const char *profile, struct cell *c)
 {
     struct config_overrides ov = {.sets = r->sets, .n_sets = r->n_sets};
-    bool yaml = (is_path(profile) || config_builtin_find(CONFIG_PROFILE, profile)) &&
-                (is_path(design) || config_builtin_find(CONFIG_DESIGN, design));
     sim_err_clear(&r->err);
-    if (yaml) {
-        if (config_build_experiment(profile, design, &ov, &c->e, &r->err) != SIM_OK) {
-            return 2;
-        }
-        c->from_config = true;
-    } else {
-        presets_default_experiment(&c->e);
-        if (!presets_profile(profile, &c->e.profile) || !presets_design(design, &c->e.design)) {
-            sim_err_set(&r->err, SIM_EINVAL, "no built-in or file for %s / %s", profile, design);
-            return 2;
-        }
-        snprintf(c->e.name, sizeof c->e.name, "%.31s+%.31s", profile, design);
-        for (size_t i = 0; i < r->n_sets; i++) {
-            if (config_apply_set(&c->e, r->sets[i], &r->err) != SIM_OK) {
-                return 2;
-            }
-        }
+    if (config_build_experiment(profile, design, &ov, &c->e, &r->err) != SIM_OK) {
+        return 2;
     }
     c->loaded = true;
     c->e.run.reps = r->reps;
     c->e.run.seed = r->seed;
     struct profile *p = &c->e.profile;
+    c->own_duration_s = p->duration_s;
     if (!r->full_duration) {
         double cap = DEFAULT_CAP_S, warm = fmin(p->warmup_s, 0.2 * DEFAULT_CAP_S);
         for (size_t i = 0; i < sizeof report_caps / sizeof *report_caps; i++) {
@@ -1445,17 +1414,15 @@ static void method_section(struct report *r, double wall_s)
                 "time series.");
     for (size_t p = 0; p < r->np; p++) {
         const struct profile *pf = &cell_at(r, 0, p)->e.profile;
-        struct profile orig;
-        bool have_orig = presets_profile(r->profiles[p], &orig);
         char dur[32], warm[32], dt[32], od[32];
         axis_format(pf->duration_s, AXIS_UNIT_S, dur, sizeof dur);
         axis_format(pf->warmup_s, AXIS_UNIT_S, warm, sizeof warm);
         axis_format(pf->sample_dt_s, AXIS_UNIT_S, dt, sizeof dt);
-        axis_format(have_orig ? orig.duration_s : NAN, AXIS_UNIT_S, od, sizeof od);
+        axis_format(cell_at(r, 0, p)->own_duration_s, AXIS_UNIT_S, od, sizeof od);
         rdoc_bullet(r->doc, "Profile `%s`: %s simulated, warm-up %s, series windows of %s%s%s%s.",
                     r->profiles[p], dur, warm, dt,
                     r->full_duration ? "" : " (report-scale duration; the profile's own is ",
-                    r->full_duration ? "" : (have_orig ? od : "longer"),
+                    r->full_duration ? "" : od,
                     r->full_duration ? "" : ", use --full-duration for it)");
     }
     if (r->n_sets) {
@@ -1521,7 +1488,7 @@ static void report_free(struct report *r)
             free(c->reps);
             results_summary_fini(&c->sum);
         }
-        if (c->loaded && c->from_config) {
+        if (c->loaded) {
             config_free_experiment(&c->e);
         }
     }

@@ -241,7 +241,7 @@ static void test_set_errors(void **state)
                                  "with no limit to measure load against, expected a finite "
                                  "server.max_client_conns, server.max_inflight, spawn.max_tasks or "
                                  "server.max_memory)");
-    /* A failed --set leaves the value as it was. */
+    /* A --set that fails to parse leaves the value as it was. */
     assert_true(ex->design.upstream.max_conns == INFINITY);
     config_free_experiment(ex);
     free(ex);
