@@ -1063,57 +1063,6 @@ static void memory_section(struct report *r)
     free(cells);
 }
 
-/* Live tasks by spawn site, per replication: connection tasks follow the
- * client connections, stream tasks are two per SSE stream, connection
- * drivers one per upstream connection; what remains is per request, per
- * event and per release (fire-and-forget) work.  Time averages over the
- * whole run, then CIs across replications. */
-enum { SITE_CONN, SITE_STREAM, SITE_UPSTREAM, SITE_OTHER, N_SITES };
-static const char *const site_names[N_SITES] = {"per connection", "per SSE stream (x2)",
-                                                "per upstream conn (driver)",
-                                                "per request / event / release"};
-
-static double series_avg(const struct rep_result *rr, int k)
-{
-    double sum = 0.0;
-    size_t n = 0;
-    for (size_t i = 0; i < rr->n_steps; i++) {
-        double v = rr->series[(size_t)k * rr->n_steps + i];
-        if (!isnan(v)) {
-            sum += v;
-            n++;
-        }
-    }
-    return n ? sum / (double)n : NAN;
-}
-
-static void site_split(const struct cell *c, struct sim_ci out[N_SITES], struct sim_ci *total)
-{
-    const struct spawn_params *sp = &c->e.design.spawn;
-    size_t n = c->n_reps;
-    double *v = sim_xcalloc(n * (N_SITES + 1), sizeof *v);
-    for (size_t i = 0; i < n; i++) {
-        const struct rep_result *rr = &c->reps[i];
-        double all = series_avg(rr, RS_TASKS_LIVE);
-        double conn = sp->per_conn.enabled ? series_avg(rr, RS_CLIENT_CONNS) : 0.0;
-        double stream = sp->per_stream.enabled ? 2.0 * series_avg(rr, RS_SSE_STREAMS) : 0.0;
-        double up = sp->per_upstream_conn.enabled ? series_avg(rr, RS_UPSTREAM_CONNS) : 0.0;
-        /* Bounded sites hold no more than their bound. */
-        conn = fmin(conn, sp->per_conn.max_live);
-        stream = fmin(stream, sp->per_stream.max_live);
-        v[0 * n + i] = conn;
-        v[1 * n + i] = stream;
-        v[2 * n + i] = up;
-        v[3 * n + i] = fmax(0.0, all - conn - stream - up);
-        v[4 * n + i] = all;
-    }
-    for (int s = 0; s < N_SITES; s++) {
-        out[s] = sim_ci_compute(v + (size_t)s * n, n, 0.95);
-    }
-    *total = sim_ci_compute(v + 4 * n, n, 0.95);
-    free(v);
-}
-
 static void tasks_section(struct report *r)
 {
     rdoc_heading(r->doc, 1, "4. Task spawning analysis");
@@ -1124,30 +1073,45 @@ static void tasks_section(struct report *r)
         chart_series(r, p, RS_TASKS_LIVE, "tasks", "Live tasks, profile %s");
     }
     rdoc_heading(r->doc, 2, "Spawn rate");
-    rdoc_para(r->doc, "Tasks spawned per second after the warm-up, per profile and design. "
-                      "(The model reports the spawn rate as a steady-state figure, not as a "
-                      "series, so it is shown as bars.)");
+    rdoc_para(r->doc, "Tasks spawned per second over time (window counts, mean and 95%% CI band), "
+                      "then the steady-state rate after the warm-up per profile and design.");
+    for (size_t p = 0; p < r->np; p++) {
+        chart_series(r, p, RS_SPAWNS, "spawns", "Tasks spawned per second, profile %s");
+    }
     chart_metric_bars(r, RM_TASKS_SPAWNED_PER_S, "spawn_rate", "Tasks spawned per second",
                       "spawn_rate");
     rdoc_heading(r->doc, 2, "Which spawn sites dominate");
-    rdoc_para(r->doc,
-              "Time-averaged live tasks split by spawn site, from the measured levels: "
-              "connection tasks track client connections, stream tasks are two per live SSE "
-              "stream, driver tasks one per upstream connection; the remainder is per-request, "
-              "per-event and per-release work. Mean [95%% CI], n=%s.",
-              r->n_text);
-    const char *hdr[N_SITES + 3] = {"profile / design", "live tasks (avg)"};
-    for (int s = 0; s < N_SITES; s++) {
-        hdr[s + 2] = site_names[s];
+    /* Only the sites some cell uses: an all-zero column says nothing. */
+    bool used[RSITE_N] = {false};
+    for (size_t i = 0; i < r->np * r->nd; i++) {
+        for (int k = 0; k < RSITE_N; k++) {
+            used[k] |= r->cells[i].ok && (r->cells[i].sum.site_live_mean[k].mean > 0.0 ||
+                                          r->cells[i].sum.site_spawned_per_s[k].mean > 0.0);
+        }
     }
-    hdr[N_SITES + 2] = "dominant site";
-    size_t nc = N_SITES + 3;
+    int sites[RSITE_N], n_sites = 0;
+    for (int k = 0; k < RSITE_N; k++) {
+        if (used[k]) {
+            sites[n_sites++] = k;
+        }
+    }
+    rdoc_para(r->doc,
+              "Time-averaged live tasks by spawn site after the warm-up, as the model counts "
+              "them, with the site's spawn rate below; the last column names the site holding "
+              "the most live tasks and its share. Mean [95%% CI], n=%s.",
+              r->n_text);
+    const char *hdr[RSITE_N + 3] = {"profile / design", "live tasks (avg)"};
+    for (int j = 0; j < n_sites; j++) {
+        hdr[j + 2] = results_site_names[sites[j]];
+    }
+    hdr[n_sites + 2] = "dominant site";
+    size_t nc = (size_t)n_sites + 3;
     char **cells = sim_xcalloc(r->np * r->nd * nc, sizeof *cells);
     for (size_t p = 0; p < r->np; p++) {
         for (size_t d = 0; d < r->nd; d++) {
             const struct cell *c = cell_at(r, d, p);
             size_t row = p * r->nd + d;
-            char lab[160], v[128];
+            char lab[160], v[128], w[128], txt[300];
             snprintf(lab, sizeof lab, "%s / %s", r->profiles[p], r->designs[d]);
             cells[row * nc] = sim_xstrdup(lab);
             if (!c->ok) {
@@ -1156,23 +1120,29 @@ static void tasks_section(struct report *r)
                 }
                 continue;
             }
-            struct sim_ci site[N_SITES], total;
-            site_split(c, site, &total);
-            cells[row * nc + 1] = sim_xstrdup(fmt_ci(&total, AXIS_UNIT_NONE, v, sizeof v));
-            int best = 0;
-            for (int s = 0; s < N_SITES; s++) {
-                cells[row * nc + 2 + (size_t)s] =
-                    sim_xstrdup(fmt_ci(&site[s], AXIS_UNIT_NONE, v, sizeof v));
-                data_row(r, "spawn_sites", r->designs[d], r->profiles[p], site_names[s], NAN,
-                         &site[s]);
-                if (site[s].mean > site[best].mean) {
-                    best = s;
+            const struct sim_ci *total = &c->sum.metric[RM_TASKS_LIVE_MEAN];
+            cells[row * nc + 1] = sim_xstrdup(fmt_ci(total, AXIS_UNIT_NONE, v, sizeof v));
+            int best = sites[0];
+            for (int j = 0; j < n_sites; j++) {
+                int k = sites[j];
+                const struct sim_ci *live = &c->sum.site_live_mean[k];
+                const struct sim_ci *rate = &c->sum.site_spawned_per_s[k];
+                snprintf(txt, sizeof txt, "%s\n%s", fmt_ci(live, AXIS_UNIT_NONE, v, sizeof v),
+                         fmt_ci(rate, AXIS_UNIT_PER_S, w, sizeof w));
+                cells[row * nc + 2 + (size_t)j] = sim_xstrdup(txt);
+                data_row(r, "spawn_sites", r->designs[d], r->profiles[p], results_site_names[k],
+                         NAN, live);
+                data_row(r, "spawn_site_rates", r->designs[d], r->profiles[p],
+                         results_site_names[k], NAN, rate);
+                if (live->mean > c->sum.site_live_mean[best].mean) {
+                    best = k;
                 }
             }
             char dom[160];
-            snprintf(dom, sizeof dom, "%s (%.0f%%)", site_names[best],
-                     total.mean > 0 ? 100.0 * site[best].mean / total.mean : 0.0);
-            cells[row * nc + 2 + N_SITES] = sim_xstrdup(dom);
+            snprintf(dom, sizeof dom, "%s (%.0f%%)", results_site_names[best],
+                     total->mean > 0 ? 100.0 * c->sum.site_live_mean[best].mean / total->mean
+                                     : 0.0);
+            cells[row * nc + 2 + (size_t)n_sites] = sim_xstrdup(dom);
         }
     }
     rdoc_table(r->doc, nc, hdr, r->np * r->nd, (const char *const *)cells);

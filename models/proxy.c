@@ -622,6 +622,7 @@ static struct sim_level *series_level(struct proxy *px, int k)
     case RS_MEM_STREAMS: return &px->mem.comp[MEM_STREAMS];
     case RS_MEM_TRACKER: return &px->mem.comp[MEM_TRACKER];
     case RS_SSE_RECONNECT_ATTEMPTS: return NULL;
+    case RS_SPAWNS: return NULL;
     case RS_N: break;
     }
     return NULL;
@@ -663,6 +664,10 @@ static void warmup_end(struct sim *s, void *subject, void *object)
     px->n_finished_base = px->n_finished;
     memcpy(px->n_err_base, px->n_err, sizeof px->n_err);
     px->n_spawned_base = px->tk.n_spawned;
+    for (int i = 0; i < TASK_N_SITES; i++) {
+        sim_level_reset(&px->tk.site[i].live, now);
+        px->n_site_spawned_base[i] = px->tk.site[i].n_spawned;
+    }
     px->n_connects_base = px->host.n_connects;
     px->n_sess_created_base = px->ss.n_created;
     px->n_sess_evicted_base = px->ss.n_evicted;
@@ -697,6 +702,7 @@ struct proxy *proxy_create(struct sim *s, const struct experiment *e)
     px->t_end_s = pf->duration_s;
     memory_init(&px->mem, s, d->memory.base_bytes);
     tasks_init(&px->tk, s, &px->mem, &d->spawn, d->memory.task_bytes);
+    px->tk.spawns = &px->series[RS_SPAWNS];
     executor_init(&px->ex, s, &d->executor);
     uphost_init(&px->host, s, &d->upstream);
     connpool_init(&px->pool, s, &px->host, &d->upstream, &px->tk, &px->mem,
@@ -804,6 +810,12 @@ void proxy_collect(struct proxy *px, struct rep_result *out)
     m[RM_TASKS_LIVE_MEAN] = sim_level_mean(&px->tk.live, end);
     m[RM_TASKS_SPAWNED_PER_S] = (double)(px->tk.n_spawned - px->n_spawned_base) / span;
     m[RM_TASKS_LEAKED] = (double)px->tk.n_leaked;
+    _Static_assert((int)RSITE_N == (int)TASK_N_SITES, "results sites follow enum task_site");
+    for (int i = 0; i < TASK_N_SITES; i++) {
+        out->site_live_mean[i] = sim_level_mean(&px->tk.site[i].live, end);
+        out->site_spawned_per_s[i] =
+            (double)(px->tk.site[i].n_spawned - px->n_site_spawned_base[i]) / span;
+    }
     m[RM_CLIENT_CONNS_PEAK] = peak(px, RS_CLIENT_CONNS, &px->client_conns);
     m[RM_UPSTREAM_CONNS_PEAK] = peak(px, RS_UPSTREAM_CONNS, &px->host.conns);
     m[RM_UPSTREAM_CONNS_MEAN] = sim_level_mean(&px->host.conns, end);

@@ -110,6 +110,7 @@ struct proxy {
     uint64_t n_arrivals; /* open-loop arrivals (client connections) */
     uint64_t n_started_base, n_ok_base, n_finished_base, n_err_base[CAUSE_N];
     uint64_t n_spawned_base, n_connects_base, n_sess_created_base, n_sess_evicted_base;
+    uint64_t n_site_spawned_base[TASK_N_SITES];
     uint64_t n_buf_hits_base, n_buf_takes_base;
     uint64_t n_sse_dropped, n_sse_events, n_sse_disconnects;
 };

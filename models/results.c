@@ -19,11 +19,20 @@ const struct results_info results_series[RS_N] = {
 #undef RESULTS_SERIES_INFO
 };
 
+const char *const results_site_names[RSITE_N] = {
+#define RESULTS_SITE_NAME(id, name) [RSITE_##id] = name,
+    RESULTS_SITES(RESULTS_SITE_NAME)
+#undef RESULTS_SITE_NAME
+};
+
 void results_rep_init(struct rep_result *r, double t0_s, double dt_s, size_t n_steps)
 {
     memset(r, 0, sizeof *r);
     for (int i = 0; i < RM_N; i++) {
         r->metric[i] = NAN;
+    }
+    for (int i = 0; i < RSITE_N; i++) {
+        r->site_live_mean[i] = r->site_spawned_per_s[i] = NAN;
     }
     r->t0_s = t0_s;
     r->dt_s = dt_s;
@@ -55,6 +64,16 @@ void results_summarize(const struct rep_result *reps, size_t n, double conf,
             x[i] = reps[i].metric[m];
         }
         out->metric[m] = sim_ci_compute(x, n, conf);
+    }
+    for (int k = 0; k < RSITE_N; k++) {
+        for (size_t i = 0; i < n; i++) {
+            x[i] = reps[i].site_live_mean[k];
+        }
+        out->site_live_mean[k] = sim_ci_compute(x, n, conf);
+        for (size_t i = 0; i < n; i++) {
+            x[i] = reps[i].site_spawned_per_s[k];
+        }
+        out->site_spawned_per_s[k] = sim_ci_compute(x, n, conf);
     }
     out->t0_s = reps[0].t0_s;
     out->dt_s = reps[0].dt_s;

@@ -123,7 +123,8 @@ enum results_metric {
     X(MEM_QUEUED, "mem_queued_bytes", "B")                                                         \
     X(MEM_STREAMS, "mem_streams_bytes", "B")                                                       \
     X(MEM_TRACKER, "mem_tracker_bytes", "B")                                                       \
-    X(SSE_RECONNECT_ATTEMPTS, "sse_reconnect_attempts_per_s", "1/s")
+    X(SSE_RECONNECT_ATTEMPTS, "sse_reconnect_attempts_per_s", "1/s")                              \
+    X(SPAWNS, "tasks_spawned_per_s", "1/s")
 
 enum results_series {
 #define RESULTS_SERIES_ENUM(id, name, unit) RS_##id,
@@ -140,6 +141,26 @@ struct results_info {
 extern const struct results_info results_metrics[RM_N];
 extern const struct results_info results_series[RS_N];
 
+/* Spawn sites, in the order of enum task_site (models/tasks.h): per site, the steady-state
+ * mean of live tasks and the spawn rate, so a report can say which site dominates. */
+#define RESULTS_SITES(X)                                                                           \
+    X(CONN, "connection")                                                                          \
+    X(REQUEST, "request")                                                                          \
+    X(STREAM, "stream")                                                                            \
+    X(EVENT, "event")                                                                              \
+    X(RELEASE, "pool release")                                                                     \
+    X(UPSTREAM_CONN, "upstream conn driver")                                                       \
+    X(BACKGROUND, "background")
+
+enum results_site {
+#define RESULTS_SITE_ENUM(id, name) RSITE_##id,
+    RESULTS_SITES(RESULTS_SITE_ENUM)
+#undef RESULTS_SITE_ENUM
+        RSITE_N
+};
+
+extern const char *const results_site_names[RSITE_N];
+
 #define RESULTS_FINDING_MAX 256
 
 struct rep_result {
@@ -154,6 +175,8 @@ struct rep_result {
     uint64_t n_events;
     uint64_t n_requests; /* requests finished, ok or not, whole run */
     uint64_t n_arrivals; /* client connections opened by the open-loop source, whole run */
+    double site_live_mean[RSITE_N];     /* steady part */
+    double site_spawned_per_s[RSITE_N]; /* steady part */
 };
 
 void results_rep_init(struct rep_result *r, double t0_s, double dt_s, size_t n_steps);
@@ -170,6 +193,7 @@ struct exp_summary {
     size_t n_stopped;
     char finding[RESULTS_FINDING_MAX]; /* the first stopped replication's */
     uint64_t n_events, n_requests, n_arrivals;
+    struct sim_ci site_live_mean[RSITE_N], site_spawned_per_s[RSITE_N];
 };
 
 /* Summarises n replications (same grid) with Student-t CIs at confidence conf. */

@@ -13,6 +13,7 @@ void tasks_init(struct tasks *tk, struct sim *s, struct memory *mem, const struc
     tk->task_bytes = task_bytes;
     tk->max_tasks = p->max_tasks;
     tk->n_spawned = tk->n_refused = tk->n_leaked = 0;
+    tk->spawns = NULL;
     sim_level_init(&tk->live, sim_now(s), 0.0);
     const struct spawn_site *sites[TASK_N_SITES] = {
         [TASK_CONN] = &p->per_conn,       [TASK_REQUEST] = &p->per_request,
@@ -23,7 +24,7 @@ void tasks_init(struct tasks *tk, struct sim *s, struct memory *mem, const struc
     for (int i = 0; i < TASK_N_SITES; i++) {
         struct tasks_site *ts = &tk->site[i];
         ts->tk = tk;
-        ts->live = 0.0;
+        sim_level_init(&ts->live, sim_now(s), 0.0);
         ts->n_spawned = ts->n_leaked = ts->n_parked = 0;
         /* hyper spawns its connection drivers itself: no design can bound them. */
         ts->bounded = sites[i] && i != TASK_UPSTREAM_CONN && isfinite(sites[i]->max_live);
@@ -38,6 +39,7 @@ void tasks_fini(struct tasks *tk)
 {
     sim_level_fini(&tk->live);
     for (int i = 0; i < TASK_N_SITES; i++) {
+        sim_level_fini(&tk->site[i].live);
         if (tk->site[i].bounded) {
             sim_sem_fini(&tk->site[i].sem);
         }
@@ -46,10 +48,14 @@ void tasks_fini(struct tasks *tk)
 
 static void count_spawn(struct tasks *tk, struct tasks_site *ts)
 {
-    ts->live += 1.0;
+    double now = sim_now(tk->s);
+    sim_level_add(&ts->live, now, 1.0);
     ts->n_spawned++;
     tk->n_spawned++;
-    sim_level_add(&tk->live, sim_now(tk->s), 1.0);
+    sim_level_add(&tk->live, now, 1.0);
+    if (tk->spawns) {
+        sim_tseries_count(tk->spawns, now, 1.0);
+    }
     memory_add(tk->mem, MEM_TASKS, tk->task_bytes);
 }
 
@@ -78,9 +84,10 @@ void tasks_abandon(struct tasks *tk, enum task_site site, struct sim_waiter *w)
 void tasks_exit(struct tasks *tk, enum task_site site)
 {
     struct tasks_site *ts = &tk->site[site];
-    SIM_ASSERT(ts->live >= 1.0);
-    ts->live -= 1.0;
-    sim_level_add(&tk->live, sim_now(tk->s), -1.0);
+    SIM_ASSERT(ts->live.value >= 1.0);
+    double now = sim_now(tk->s);
+    sim_level_add(&ts->live, now, -1.0);
+    sim_level_add(&tk->live, now, -1.0);
     memory_add(tk->mem, MEM_TASKS, -tk->task_bytes);
     if (ts->bounded) {
         sim_sem_release(&ts->sem, 1.0);

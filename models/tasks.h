@@ -60,7 +60,7 @@ struct tasks_site {
     bool bounded;
     double lifetime_s;
     struct sim_sem sem; /* initialised only when bounded */
-    double live;
+    struct sim_level live; /* time-weighted: which sites dominate, not only how many */
     uint64_t n_spawned, n_leaked, n_parked;
 };
 
@@ -71,6 +71,7 @@ struct tasks {
     double max_tasks;
     struct tasks_site site[TASK_N_SITES];
     struct sim_level live; /* all sites */
+    struct sim_tseries *spawns; /* spawns per window (may be NULL) */
     uint64_t n_spawned, n_refused, n_leaked;
 };
 

@@ -201,6 +201,25 @@ static void task_growth(void **state)
     CHECK_NEAR(sum.metric[RM_TASKS_LIVE_MEAN].mean,
                sum.metric[RM_TASKS_SPAWNED_PER_S].mean * life + n, 0.002 * (n * ev * life + n));
     CHECK_NEAR(sum.metric[RM_UPSTREAM_CONNS_MEAN].mean, n, 1e-9);
+    /* By site: the event tasks obey Little's law alone, the drivers are one per
+     * connection, and the sites add up to the totals. */
+    const struct sim_ci *live = sum.site_live_mean, *rate = sum.site_spawned_per_s;
+    CHECK_NEAR(live[RSITE_EVENT].mean, rate[RSITE_EVENT].mean * life, 0.002 * n * ev * life);
+    CHECK_NEAR(live[RSITE_UPSTREAM_CONN].mean, n, 1e-9);
+    double live_sum = 0.0, rate_sum = 0.0;
+    for (int k = 0; k < RSITE_N; k++) {
+        live_sum += live[k].mean;
+        rate_sum += rate[k].mean;
+    }
+    CHECK_NEAR(live_sum, sum.metric[RM_TASKS_LIVE_MEAN].mean, 1e-9 * live_sum);
+    CHECK_NEAR(rate_sum, sum.metric[RM_TASKS_SPAWNED_PER_S].mean, 1e-9 * rate_sum);
+    /* The spawn-rate series over the steady windows counts the same spawns. */
+    size_t w0 = (size_t)(e.profile.warmup_s / sum.dt_s + 0.5), w1 = sum.n_steps;
+    double series_mean = 0.0;
+    for (size_t i = w0; i < w1; i++) {
+        series_mean += sum.series[(size_t)RS_SPAWNS * sum.n_steps + i].mean / (double)(w1 - w0);
+    }
+    CHECK_NEAR(series_mean, sum.metric[RM_TASKS_SPAWNED_PER_S].mean, 1e-9 * series_mean);
     results_summary_fini(&sum);
 
     streams(&e, n, ev, life);
