@@ -51,7 +51,8 @@ enum admission_verdict { ADMIT_OK, ADMIT_REJECTED, ADMIT_RATE_LIMITED };
 
 /* The rungs of the degradation ladder.  A class of new work names the rung
  * from which it is shed: GET SSE streams DEGRADE_DEGRADED, POSTs answered
- * with SSE DEGRADE_ESSENTIAL, everything else DEGRADE_PROTECTIVE. */
+ * with SSE DEGRADE_ESSENTIAL, new connections DEGRADE_PROTECTIVE; DEGRADE_N
+ * means never (the proxy model passes it for JSON POSTs). */
 enum degrade_level {
     DEGRADE_FULL,
     DEGRADE_DEGRADED,

@@ -293,7 +293,8 @@ static const struct key keys[] = {
       "load from which POSTs answered with SSE are refused too (plain JSON-RPC only)"),
     D("server.degradation.protective_at", KT_NUM, server.degradation.protective_at, U_NONE,
       KF_POS | KF_UNLIMITED, 0, 1, "0.95",
-      "load from which every new connection and request is refused"),
+      "load from which new client connections are refused too (JSON-RPC POSTs on admitted "
+      "connections are still served)"),
     DE("upstream.scope", upstream.scope, scope_names, "shared",
        "lifetime of the upstream HTTP client and its pool: per process, per request, per stream"),
     DCOUNT("upstream.max_conns", upstream.max_conns, KF_UNLIMITED, 1, "unlimited",

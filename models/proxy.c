@@ -484,9 +484,12 @@ static void rq_task_granted(struct sim *s, void *who, void *item, bool ok)
 }
 
 /* The rung of the degradation ladder from which each kind of request is shed:
- * long-lived pushes first, then pulled streams, plain JSON-RPC last. */
+ * long-lived pushes first, then pulled streams.  Plain JSON-RPC on a connection
+ * already admitted is the essential service and is never shed by the ladder
+ * (DEGRADE_N): protective mode refuses new connections instead, so a saturated
+ * proxy keeps serving the clients it has rather than refusing everyone. */
 static const enum degrade_level shed_from[] = {
-    [REQ_POST_JSON] = DEGRADE_PROTECTIVE,
+    [REQ_POST_JSON] = DEGRADE_N,
     [REQ_POST_SSE] = DEGRADE_ESSENTIAL,
     [REQ_GET_SSE] = DEGRADE_DEGRADED,
 };

@@ -486,7 +486,8 @@ static void memory_limit(void **state)
 /* The ladder on a load pinned by memory: a base of 85%, 92% or 96% of
  * max_memory (everything else free) holds the proxy on one rung for the
  * whole run.  Degraded: GET streams refused, POSTs served; essential: POSTs
- * answered with SSE refused too; protective: everything refused. */
+ * answered with SSE refused too; protective: new connections refused too (each
+ * request here comes on a new connection, so nothing is served). */
 static void degradation_ladder(void **state)
 {
     (void)state;
@@ -552,6 +553,38 @@ static void degradation_ladder(void **state)
         free_reps(&e, res);
         results_summary_fini(&sum);
     }
+}
+
+/* Protective mode refuses new connections, not the plain JSON-RPC of the clients
+ * already connected: 10 keep-alive clients fill max_client_conns = 10 (load 1,
+ * protective for good) and are all served. */
+static void degradation_protective_keeps_clients(void **state)
+{
+    (void)state;
+    static const struct schedule_point clients[] = {{.at_s = 0.0, .value = 10.0}};
+    struct experiment e;
+    struct exp_summary sum;
+    one_queue(&e, 0.0, 0.01);
+    e.profile.arrivals = ARRIVALS_CLOSED;
+    e.profile.clients = (struct schedule){1, (struct schedule_point *)clients};
+    e.profile.think_s = sim_dist_exponential(0.1);
+    e.profile.requests_per_conn = sim_dist_deterministic(1e9);
+    e.profile.mix = (struct request_mix){.post_json_p = 1.0};
+    e.design.server.max_client_conns = 10.0;
+    e.design.server.degradation.enabled = true;
+    e.profile.duration_s = 120.0;
+    e.profile.warmup_s = 20.0;
+    e.run.reps = 3;
+    struct rep_result *res = run_reps(&e, &sum);
+    printf("  protective_time_share = %g, throughput_per_s = %g, error_rate = %g\n",
+           sum.metric[RM_PROTECTIVE_TIME_SHARE].mean, sum.metric[RM_THROUGHPUT_PER_S].mean,
+           sum.metric[RM_ERROR_RATE].mean);
+    CHECK_NEAR(sum.metric[RM_PROTECTIVE_TIME_SHARE].mean, 1.0, 1e-12);
+    CHECK_NEAR(sum.metric[RM_ERROR_RATE].hi, 0.0, 0.0);
+    /* Each client cycles think (0.1 s) + service (about 0.01 s): about 10 / 0.11 req/s. */
+    assert_true(sum.metric[RM_THROUGHPUT_PER_S].mean > 0.8 * 10.0 / 0.11);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
 }
 
 /* The ladder's load is the fullest finite limit, and each rung sheds its
@@ -657,7 +690,8 @@ int main(void)
         cmocka_unit_test(sessions_growth), cmocka_unit_test(leaks),
         cmocka_unit_test(divergence),      cmocka_unit_test(threads_identical),
         cmocka_unit_test(session_task_cap), cmocka_unit_test(memory_limit),
-        cmocka_unit_test(degradation_ladder), cmocka_unit_test(degradation_load),
+        cmocka_unit_test(degradation_ladder),
+        cmocka_unit_test(degradation_protective_keeps_clients), cmocka_unit_test(degradation_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
