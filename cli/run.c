@@ -67,6 +67,11 @@ static void print_table(const struct experiment *e, const struct exp_summary *su
     printf("scenario %s  profile %s  design %s\n", e->name, e->profile.name, e->design.name);
     printf("master seed %" PRIu64 "  replications %zu  threads %u  confidence %.0f%%  wall %.2f s\n",
            e->run.seed, sum->n_reps, threads, 100.0 * sum->confidence, wall_s);
+    /* The simulator's own speed, for capacity planning of long runs (bench/README.md). */
+    printf("simulated %" PRIu64 " requests and %" PRIu64 " engine events: %.3g requests and "
+           "%.3g events per second of wall time\n",
+           sum->n_requests, sum->n_events, (double)sum->n_requests / wall_s,
+           (double)sum->n_events / wall_s);
     int w = 6; /* the longest metric name sets the first column */
     for (int m = 0; m < RM_N; m++) {
         int len = (int)strlen(results_metrics[m].name);
