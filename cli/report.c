@@ -67,6 +67,8 @@ static const char usage_line[] =
 
 static const char *const canonical_profiles[] = {"low",   "medium",    "high",
                                                  "burst", "sustained", "sse"};
+static const char *const canonical_designs[] = {"legacy-reverse", "refactored-at-review",
+                                                "refactored-hardened", "bounded-target"};
 
 /* Report-scale durations: long enough for the steady state and the burst
  * (which starts at 60 s and ends at 125 s), short enough that 24 cells of 10
@@ -249,10 +251,20 @@ static void default_names(struct report *r)
         }
     }
     if (r->nd == 0) {
-        /* The shipped designs: the built-in YAML designs, in file order. */
+        /* The shipped designs in the order of the refactor's history, so the paired
+         * differences are against the legacy baseline; then any other built-in. */
+        for (size_t i = 0; i < sizeof canonical_designs / sizeof *canonical_designs; i++) {
+            if (config_builtin_find(CONFIG_DESIGN, canonical_designs[i])) {
+                r->designs[r->nd++] = sim_xstrdup(canonical_designs[i]);
+            }
+        }
         for (size_t i = 0; i < config_builtin_count() && r->nd < MAX_NAMES; i++) {
             const struct config_builtin *b = config_builtin_at(i);
-            if (b->kind == CONFIG_DESIGN) {
+            bool listed = false;
+            for (size_t k = 0; k < r->nd; k++) {
+                listed |= strcmp(r->designs[k], b->name) == 0;
+            }
+            if (b->kind == CONFIG_DESIGN && !listed) {
                 r->designs[r->nd++] = sim_xstrdup(b->name);
             }
         }
