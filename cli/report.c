@@ -1603,6 +1603,11 @@ static int parse(struct report *r, int argc, char **argv)
         fprintf(stderr, "proxysim %s: unexpected argument '%s' (see --help)\n", CMD, argv[optind]);
         return 2;
     }
+    if (r->max_reps < r->reps) {
+        fprintf(stderr, "proxysim %s: --max-reps: expected at least --reps (%u), got %u\n", CMD,
+                r->reps, r->max_reps);
+        return 2;
+    }
     return 0;
 }
 

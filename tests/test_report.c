@@ -396,11 +396,15 @@ static void test_bad_flags(void **state)
     char *a3[] = {"report", "--format", "gif", NULL};
     char *a4[] = {"report", "--bogus", NULL};
     char *a5[] = {"report", "--profiles", "low,,high", NULL};
+    char *a6[] = {"report", "--reps", "30", "--max-reps", "10", NULL};
+    char *a7[] = {"report", "--ci-target", "-0.1", NULL};
     assert_int_equal(cli_report(3, a1), 2);
     assert_int_equal(cli_report(3, a2), 2);
     assert_int_equal(cli_report(3, a3), 2);
     assert_int_equal(cli_report(2, a4), 2);
     assert_int_equal(cli_report(3, a5), 2);
+    assert_int_equal(cli_report(5, a6), 2);
+    assert_int_equal(cli_report(3, a7), 2);
 }
 
 int main(void)
