@@ -111,8 +111,9 @@ static void json_num(FILE *f, double x)
 static void print_json(const struct experiment *e, const struct exp_summary *sum)
 {
     printf("{\"scenario\":\"%s\",\"profile\":\"%s\",\"design\":\"%s\",\"seed\":%" PRIu64
-           ",\"reps\":%zu,\"confidence\":",
-           e->name, e->profile.name, e->design.name, e->run.seed, sum->n_reps);
+           ",\"reps\":%zu,\"requests\":%" PRIu64 ",\"engine_events\":%" PRIu64 ",\"confidence\":",
+           e->name, e->profile.name, e->design.name, e->run.seed, sum->n_reps, sum->n_requests,
+           sum->n_events);
     json_num(stdout, sum->confidence);
     printf(",\"stopped\":%zu,\"finding\":\"", sum->n_stopped);
     for (const char *c = sum->finding; *c; c++) {
