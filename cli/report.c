@@ -104,6 +104,7 @@ struct report {
     unsigned max_reps; /* the sequential procedure stops here */
     double ci_target;  /* relative CI half-width wanted in the matrix (0: fixed reps) */
     unsigned n_of[MAX_NAMES]; /* replications run per profile (every design the same) */
+    bool missed[MAX_NAMES];   /* the profile stopped with a CI wider than ci_target */
     char n_text[32];   /* "30" or "30-120": the replication counts, for captions */
     char n_list[512];  /* "low 120, medium 20, ...": the count per profile */
     uint64_t seed;
@@ -364,6 +365,8 @@ static double profile_widest_rel(const struct report *r, size_t p)
     return widest;
 }
 
+enum { REPORT_ROUNDS = 4 }; /* batches per profile in the sequential procedure */
+
 /* Sequential procedure (Law, "Simulation Modeling and Analysis", 9.4.1): after a first
  * batch, the half-width shrinks like 1/sqrt(n), so n (w / target)^2 replications are about
  * enough; a few rounds correct the estimate.  Every design of a profile runs the same
@@ -383,7 +386,7 @@ static int run_cells(struct report *r)
     for (size_t p = 0; p < r->np; p++) {
         size_t n = r->reps;
         bool ok = true;
-        for (int round = 0; round < 4; round++) {
+        for (int round = 1;; round++) {
             for (size_t d = 0; d < r->nd; d++) {
                 struct cell *c = cell_at(r, d, p);
                 progress_set_outer(&pg, p * r->nd + d, n_cells, "cells");
@@ -392,8 +395,9 @@ static int run_cells(struct report *r)
                 }
             }
             double w = profile_widest_rel(r, p);
-            if (!ok || r->ci_target <= 0.0 || w <= r->ci_target || n >= r->max_reps) {
-                break;
+            r->missed[p] = r->ci_target > 0.0 && w > r->ci_target;
+            if (!ok || !r->missed[p] || n >= r->max_reps || round == REPORT_ROUNDS) {
+                break; /* n is what every cell of the profile ran */
             }
             double want = ceil((double)n * (w / r->ci_target) * (w / r->ci_target) * 1.1);
             n = (size_t)fmin(fmax(want, (double)n + 2.0), (double)r->max_reps);
@@ -1134,7 +1138,7 @@ static void tasks_section(struct report *r)
             }
             const struct sim_ci *total = &c->sum.metric[RM_TASKS_LIVE_MEAN];
             cells[row * nc + 1] = sim_xstrdup(fmt_ci(total, AXIS_UNIT_NONE, v, sizeof v));
-            int best = sites[0];
+            int best = -1;
             for (int j = 0; j < n_sites; j++) {
                 int k = sites[j];
                 const struct sim_ci *live = &c->sum.site_live_mean[k];
@@ -1146,14 +1150,16 @@ static void tasks_section(struct report *r)
                          NAN, live);
                 data_row(r, "spawn_site_rates", r->designs[d], r->profiles[p],
                          results_site_names[k], NAN, rate);
-                if (live->mean > c->sum.site_live_mean[best].mean) {
+                if (best < 0 || live->mean > c->sum.site_live_mean[best].mean) {
                     best = k;
                 }
             }
-            char dom[160];
-            snprintf(dom, sizeof dom, "%s (%.0f%%)", results_site_names[best],
-                     total->mean > 0 ? 100.0 * c->sum.site_live_mean[best].mean / total->mean
-                                     : 0.0);
+            char dom[160] = "none";
+            if (best >= 0) {
+                snprintf(dom, sizeof dom, "%s (%.0f%%)", results_site_names[best],
+                         total->mean > 0 ? 100.0 * c->sum.site_live_mean[best].mean / total->mean
+                                         : 0.0);
+            }
             cells[row * nc + 2 + (size_t)n_sites] = sim_xstrdup(dom);
         }
     }
@@ -1382,9 +1388,25 @@ static void method_section(struct report *r, double wall_s)
                     "Replication count: a sequential procedure per profile: %u replications; "
                     "then, while the widest relative CI half-width w of the profile's matrix "
                     "figures (those not near zero) exceeds %.0f%%, up to n (w / %.0f%%)^2 x 1.1 "
-                    "replications, at most %u (`--reps`, `--ci-target`, `--max-reps`). Every "
-                    "design of a profile runs the same count, so comparisons stay paired.",
-                    r->reps, 100.0 * r->ci_target, 100.0 * r->ci_target, r->max_reps);
+                    "replications, in at most %d batches and at most %u replications (`--reps`, "
+                    "`--ci-target`, `--max-reps`). Every design of a profile runs the same "
+                    "count, so comparisons stay paired.",
+                    r->reps, 100.0 * r->ci_target, 100.0 * r->ci_target, REPORT_ROUNDS,
+                    r->max_reps);
+        char missed[512] = "";
+        for (size_t p = 0; p < r->np; p++) {
+            if (r->missed[p]) {
+                size_t len = strlen(missed);
+                snprintf(missed + len, sizeof missed - len, "%s`%s` (n=%u)", len ? ", " : "",
+                         r->profiles[p], r->n_of[p]);
+            }
+        }
+        if (missed[0]) {
+            rdoc_bullet(r->doc,
+                        "Stopped with a matrix CI still wider than %.0f%% (batch or replication "
+                        "cap reached): %s.",
+                        100.0 * r->ci_target, missed);
+        }
     }
     rdoc_bullet(r->doc,
                 "Statistics: Student-t 95%% CIs across replications; paired differences by "
@@ -1579,7 +1601,7 @@ static int parse(struct report *r, int argc, char **argv)
                    "  --reps N           replications per cell to start with (default 20)\n"
                    "  --ci-target F      add replications per profile until the matrix figures'\n"
                    "                     relative CI half-width is <= F (default 0.05; 0: fixed)\n"
-                   "  --max-reps M       at most M replications per cell (default 200)\n"
+                   "  --max-reps M       at most M replications per cell (default 200, or --reps)\n"
                    "  --seed S           master seed (default 20251101)\n"
                    "  --threads T        worker threads (default: all cores)\n"
                    "  --out DIR          output directory (default out/report)\n"
@@ -1603,7 +1625,9 @@ static int parse(struct report *r, int argc, char **argv)
         fprintf(stderr, "proxysim %s: unexpected argument '%s' (see --help)\n", CMD, argv[optind]);
         return 2;
     }
-    if (r->max_reps < r->reps) {
+    if (r->max_reps == 0) {
+        r->max_reps = r->reps > 200 ? r->reps : 200; /* --max-reps not given */
+    } else if (r->max_reps < r->reps) {
         fprintf(stderr, "proxysim %s: --max-reps: expected at least --reps (%u), got %u\n", CMD,
                 r->reps, r->max_reps);
         return 2;
@@ -1617,7 +1641,6 @@ int cli_report(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.reps = 20;
     r.ci_target = 0.05; /* the target: matrix CIs within +-5% */
-    r.max_reps = 200;
     r.seed = 20251101;
     r.out_dir = "out/report";
     int rc = parse(&r, argc, argv);

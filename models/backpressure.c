@@ -20,7 +20,6 @@ void admission_init(struct admission *a, const struct design *d, const struct me
     sim_tokenbucket_init(&a->tb, a->rate_limit ? p->rate_limit_per_s : 1.0,
                          a->rate_limit ? fmax(p->rate_limit_burst, 1.0) : 1.0, now_s);
     a->n_conns_refused = a->n_rejected = a->n_rate_limited = 0;
-    a->n_memory_refused = a->n_degrade_refused = 0;
     a->mem = mem;
     a->tasks_live = tasks_live;
     a->max_memory = p->max_memory_bytes;
@@ -78,11 +77,9 @@ static bool shed(struct admission *a, double now_s, enum degrade_level shed_from
 {
     enum degrade_level l = admission_update(a, now_s);
     if (a->mem && memory_bytes(a->mem) >= a->max_memory) {
-        a->n_memory_refused++;
         return true;
     }
     if (l >= shed_from) {
-        a->n_degrade_refused++;
         return true;
     }
     return false;

@@ -20,8 +20,10 @@
  * (client conns / max_client_conns, in flight / max_inflight, live tasks /
  * spawn.max_tasks, memory / max_memory; 0 with none).  Rungs: full below
  * degraded_at; degraded: new GET SSE streams refused; essential: POSTs
- * answered with SSE refused too (plain JSON-RPC only); protective: every new
- * connection and request refused.  The rung is evaluated at each admission
+ * answered with SSE refused too (plain JSON-RPC only); protective: new
+ * connections refused too, while the connections already admitted keep their
+ * plain JSON-RPC service (refusing that as well would turn a saturated proxy
+ * into one that serves nobody).  The rung is evaluated at each admission
  * decision and on the sampling grid (so an idle spell is timed too), which
  * is when a proxy that checks its load on the accept path would see it; the
  * time at each rung is kept for the results.
@@ -76,7 +78,6 @@ struct admission {
     double inv_conns, inv_inflight, inv_tasks, inv_memory;
     struct sim_level level; /* the rung over time (degrade only) */
     uint64_t n_conns_refused, n_rejected, n_rate_limited;
-    uint64_t n_memory_refused, n_degrade_refused;
 };
 
 /* mem and tasks_live (the live-task level of models/tasks.h) are read for

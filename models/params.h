@@ -207,7 +207,7 @@ struct degradation_params {
     bool enabled;
     double degraded_at;   /* new GET SSE streams refused (INFINITY: never) */
     double essential_at;  /* ... and POSTs answered with SSE: plain JSON-RPC only */
-    double protective_at; /* every new connection and request refused */
+    double protective_at; /* new connections refused too (admitted ones keep JSON-RPC) */
 };
 
 struct server_params {

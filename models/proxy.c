@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "models/proxy_int.h"
+#include "models/sse.h"
 #include "sim/check.h"
 
 #include <gsl/gsl_randist.h>
@@ -679,19 +680,6 @@ static void warmup_end(struct sim *s, void *subject, void *object)
 
 /* ---- lifecycle ---- */
 
-static bool keepalive_source(double k_s) { return isfinite(k_s) && k_s > 0.0; }
-
-/* Tasks a GET stream spawns (sse.c): the pump, and a keepalive task when the
- * design has a keepalive source. */
-static double stream_tasks(const struct design *d)
-{
-    if (!d->spawn.per_stream.enabled) {
-        return 0.0;
-    }
-    bool ka = keepalive_source(d->sse.keepalive_s) || keepalive_source(d->sse.keepalive2_s);
-    return ka ? 2.0 : 1.0;
-}
-
 struct proxy *proxy_create(struct sim *s, const struct experiment *e)
 {
     SIM_REQUIRE(s->n_streams >= PROXY_N_STREAMS);
@@ -715,7 +703,7 @@ struct proxy *proxy_create(struct sim *s, const struct experiment *e)
     bufpool_init(&px->bp, s, &px->mem, &d->buffers);
     admission_init(&px->adm, d, &px->mem, &px->tk.live, sim_now(s));
     px->session_tasks = isfinite(d->spawn.max_tasks_per_session);
-    px->stream_session_tasks = d->sse.new_session_per_stream ? stream_tasks(d) : 0.0;
+    px->stream_session_tasks = d->sse.new_session_per_stream ? sse_stream_tasks(d) : 0.0;
     sessions_init(&px->ss, s, &px->mem, &d->sessions, d->memory.session_bytes);
     traffic_init(&px->tr, pf, sim_rng(s, PS_ARRIVALS));
     guard_init(&px->guard, &d->guard);

@@ -20,7 +20,7 @@ void sessions_init(struct sessions *ss, struct sim *s, struct memory *mem,
     ss->hold_s = p->reads_per_request * p->lock_read_s + p->writes_per_request * p->lock_write_s;
     sim_level_init(&ss->live, sim_now(s), 0.0);
     ss->n_created = ss->n_reused = ss->n_evicted = ss->n_expired = 0;
-    ss->n_rejected = ss->n_removed = ss->n_leaked = ss->n_task_refused = 0;
+    ss->n_rejected = ss->n_removed = ss->n_leaked = 0;
     ss->tasks_peak = 0.0;
     ss->sweep = 0;
     if (isfinite(p->cleanup_interval_s) && p->cleanup_interval_s > 0.0) {
@@ -135,7 +135,6 @@ void sessions_leak(struct sessions *ss, struct session *sess)
 bool sessions_task_add(struct sessions *ss, struct session *sess, double max_tasks)
 {
     if ((double)sess->tasks + 1.0 > max_tasks) {
-        ss->n_task_refused++;
         return false;
     }
     sess->tasks++;
@@ -148,7 +147,6 @@ bool sessions_task_add(struct sessions *ss, struct session *sess, double max_tas
 bool sessions_task_fits(struct sessions *ss, double n, double max_tasks)
 {
     if (n > max_tasks) {
-        ss->n_task_refused++;
         return false;
     }
     if (n > ss->tasks_peak) {

@@ -95,7 +95,6 @@ struct sessions {
     struct sim_level live;
     double tasks_peak; /* most live tasks any one session held */
     uint64_t n_created, n_reused, n_evicted, n_expired, n_rejected, n_removed, n_leaked;
-    uint64_t n_task_refused;
 };
 
 void sessions_init(struct sessions *ss, struct sim *s, struct memory *mem,

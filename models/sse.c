@@ -96,6 +96,20 @@ struct sse_stream {
     bool in_pump : 1;
 };
 
+static bool has_keepalive_source(const struct design *d)
+{
+    return (isfinite(d->sse.keepalive_s) && d->sse.keepalive_s > 0.0) ||
+           (isfinite(d->sse.keepalive2_s) && d->sse.keepalive2_s > 0.0);
+}
+
+double sse_stream_tasks(const struct design *d)
+{
+    if (!d->spawn.per_stream.enabled) {
+        return 0.0;
+    }
+    return has_keepalive_source(d) ? 2.0 : 1.0;
+}
+
 size_t sse_stream_size(void) { return sizeof(struct sse_stream); }
 
 /* ---- the backoff schedule (pure) ---- */
@@ -929,12 +943,11 @@ static void stream_conn_ready(struct sim *s, void *who, struct upconn *c, enum c
     st->conn = c;
     /* Without a keepalive source there is no keepalive task (and nothing that
      * would ever notice a gone client on its behalf). */
-    bool ka = (isfinite(d->sse.keepalive_s) && d->sse.keepalive_s > 0.0) ||
-              (isfinite(d->sse.keepalive2_s) && d->sse.keepalive2_s > 0.0);
+    bool ka = has_keepalive_source(d);
     st->pump_live = true;
     st->ka_live = ka;
     if (d->spawn.per_stream.enabled) {
-        double n_tasks = ka ? 2.0 : 1.0;
+        double n_tasks = sse_stream_tasks(d);
         struct tasks_site *site = &px->tk.site[TASK_STREAM];
         bool room = !site->bounded || site->sem.available >= n_tasks;
         if (!room || tasks_live(&px->tk) + n_tasks > px->tk.max_tasks) {

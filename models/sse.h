@@ -114,6 +114,11 @@
 double sse_reconnect_delay_s(const struct reconnect_params *p, const gsl_rng *r, unsigned attempt,
                              double prev_delay_s);
 
+/* Tasks one GET stream spawns under design d: the pump, and a keepalive task when the
+ * design has a keepalive source; 0 when the per-stream site is off.  sse.c spawns
+ * them and the per-session task cap counts them, from this one definition. */
+double sse_stream_tasks(const struct design *d);
+
 /* The other functions live in proxy_int.h: sse.c is part of the proxy. */
 
 #endif

@@ -55,13 +55,14 @@ static int check_series(const struct plot_series *s, size_t n_series, const char
 }
 
 /* Data ranges of all series; y covers the CI bands too.  Only points whose x
- * and y the axes can show count.  When no mean is negative the quantity is a count
- * or a rate, and a Student-t band reaching below zero must not pull the axis
- * there: the band is clipped at 0. */
+ * and y the axes can show count.  With band_floor (time series: levels, counts
+ * and rates) and no negative mean, a Student-t band reaching below zero does not
+ * pull the axis there: the band is clipped at 0.  Sweeps keep the whole band,
+ * since a signed metric's CI crossing 0 is the finding. */
 static void series_ranges(const struct plot_series *s, size_t n_series, bool x_pos, bool y_pos,
-                          struct range *xr, struct range *yr)
+                          bool band_floor, struct range *xr, struct range *yr)
 {
-    double floor = 0.0;
+    double floor = band_floor ? 0.0 : -INFINITY;
     for (size_t i = 0; i < n_series; i++) {
         for (size_t j = 0; j < s[i].n; j++) {
             floor = isfinite(s[i].y[j]) && s[i].y[j] < floor ? -INFINITY : floor;
@@ -334,7 +335,7 @@ static int line_chart(const struct chart_opts *o, enum line_kind kind,
     bool x_log = kind == LINE_CDF || (plain && o->x_log);
     bool y_log = kind == LINE_PERCENTILES || (plain && o->y_log);
     struct range xr = {0}, yr = {0};
-    series_ranges(s, n_series, x_log, y_log, &xr, &yr);
+    series_ranges(s, n_series, x_log, y_log, kind == LINE_PLAIN, &xr, &yr);
     if (kind == LINE_PERCENTILES) {
         /* quantiles must lie in [0, 1) for the nines scale */
         if (xr.n > 0 && (xr.lo < 0.0 || xr.hi >= 1.0)) {

@@ -137,6 +137,8 @@ enum chart_latency_mode {
     CHART_CDF,         /* x = latency (s) on a log axis, y = fraction in [0, 1] */
 };
 
+/* The y axis assumes a non-negative quantity when no mean is negative: CI bands are
+ * clipped at 0 then (docs/PLOTS.md). */
 int chart_timeseries(const struct chart_opts *o, const struct plot_series *series,
                      size_t n_series, const struct plot_marker *markers, size_t n_markers,
                      const char *path, struct sim_err *err);

@@ -386,6 +386,20 @@ static void test_sequential_reps(void **state)
     }
     assert_true(grown);
     free(csv);
+    /* The counts the document states are the counts that ran. */
+    char want[256];
+    snprintf(want, sizeof want, "over n replications (%s %ld, %s %ld)", prof[0].profile,
+             prof[0].n, prof[1].profile, prof[1].n);
+    snprintf(path, sizeof path, "%s/t1/report.md", tmp_root);
+    char *md = slurp(path, NULL);
+    assert_non_null(md);
+    if (strstr(md, want) == NULL) {
+        fail_msg("report.md does not say '%s'", want);
+    }
+    /* low stopped at the cap with its CI still wide: the Method section says so. */
+    snprintf(want, sizeof want, "`%s` (n=%ld)", prof[0].profile, prof[0].n);
+    assert_true(prof[0].widest <= target || strstr(md, want) != NULL);
+    free(md);
 }
 
 static void test_bad_flags(void **state)

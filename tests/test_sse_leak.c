@@ -44,8 +44,10 @@ static void sustained_leak(void **state)
     (void)state;
     struct experiment e;
     double lo[2], hi[2];
-    /* The shipped designs, on the sustained population: 500 closed-loop clients with
-     * keep-alive connections and reused session ids. */
+    /* The shipped designs, on a sustained population of its own: 500 closed-loop
+     * clients with keep-alive connections (about 20 requests each) and upstream session
+     * ids that are not UUIDs, so every request maps to a fresh session (shadowcat's
+     * parse_session_id): the store churns as fast as it can. */
     static const struct schedule_point clients[] = {{.at_s = 0.0, .value = 500.0}};
     for (int bounded = 0; bounded < 2; bounded++) {
         presets_default_experiment(&e);
