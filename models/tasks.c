@@ -130,7 +130,13 @@ bool tasks_fire(struct tasks *tk, enum task_site site)
         return false;
     }
     if (r == TASKS_SPAWNED) {
-        sim_schedule(tk->s, ts->lifetime_s, 0, fire_exit, ts, NULL);
+        if (ts->lifetime_s <= 0.0) {
+            /* A zero lifetime ends at the instant it starts: counted, and no event
+             * (one engine event fewer per SSE event in a task-per-event design). */
+            tasks_exit(tk, site);
+        } else {
+            sim_schedule(tk->s, ts->lifetime_s, 0, fire_exit, ts, NULL);
+        }
     }
     return true;
 }
