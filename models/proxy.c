@@ -527,6 +527,11 @@ static void client_next_request(struct proxy *px, struct client *cl)
         rq->admitted = true;
         break;
     }
+    if (rq->kind != REQ_GET_SSE && rq->req_bytes > px->d->server.body_limit_bytes) {
+        /* 413 Payload Too Large: axum's DefaultBodyLimit refuses the body. */
+        proxy__request_finish(px, cl, false, CAUSE_REJECTED);
+        return;
+    }
     if (rq->kind == REQ_GET_SSE) {
         /* Its pump and keepalive will live in a session of its own: over the
          * per-session cap the stream is refused before it starts. */

@@ -14,7 +14,8 @@
  *   client connects (admission: conns, memory, protective rung; per-connection
  *      task, accept CPU)
  *   -> request (admission 503: in flight, memory, degradation rung for its
- *      kind; rate limit 429; per-request task)
+ *      kind; rate limit 429; a POST body over server.body_limit 413;
+ *      per-request task)
  *   -> parse CPU (base + per KiB + interceptor + session work + forward)
  *   -> session resolve (the handler task joins its session: 503 over
  *      max_tasks_per_session) and store lock

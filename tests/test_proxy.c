@@ -588,6 +588,27 @@ static void degradation_protective_keeps_clients(void **state)
     results_summary_fini(&sum);
 }
 
+/* server.body_limit: with exponential request bodies of mean m and a limit of m, a
+ * share exp(-1) of the POSTs is refused (413, counted as rejected). */
+static void body_limit(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct exp_summary sum;
+    one_queue(&e, 100.0, 0.01);
+    e.profile.request_bytes = sim_dist_exponential(1000.0);
+    e.design.server.body_limit_bytes = 1000.0;
+    e.profile.duration_s = 200.0;
+    e.run.reps = 5;
+    run(&e, 2, &sum);
+    printf("  error_rate_rejected = %g [%g, %g] (exp(-1) = %g)\n",
+           sum.metric[RM_ERROR_RATE_REJECTED].mean, sum.metric[RM_ERROR_RATE_REJECTED].lo,
+           sum.metric[RM_ERROR_RATE_REJECTED].hi, exp(-1.0));
+    CHECK_IN_CI(&sum, RM_ERROR_RATE_REJECTED, exp(-1.0));
+    CHECK_NEAR(sum.metric[RM_ERROR_RATE].mean, sum.metric[RM_ERROR_RATE_REJECTED].mean, 1e-12);
+    results_summary_fini(&sum);
+}
+
 /* The ladder's load is the fullest finite limit, and each rung sheds its
  * class of work from its threshold on (admission alone, exact). */
 static void degradation_load(void **state)
@@ -692,7 +713,7 @@ int main(void)
         cmocka_unit_test(divergence),      cmocka_unit_test(threads_identical),
         cmocka_unit_test(session_task_cap), cmocka_unit_test(memory_limit),
         cmocka_unit_test(degradation_ladder),
-        cmocka_unit_test(degradation_protective_keeps_clients), cmocka_unit_test(degradation_load),
+        cmocka_unit_test(degradation_protective_keeps_clients), cmocka_unit_test(body_limit), cmocka_unit_test(degradation_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
