@@ -323,6 +323,7 @@ static bool run_cell(struct report *r, struct cell *c, size_t d, size_t p, size_
     struct sim_err *errs = sim_xcalloc(n, sizeof *errs);
     c->e.run.reps = (unsigned)n;
     opts->first_rep = first;
+    opts->warmup_s_out = &c->e.profile.warmup_s; /* MSER-5's, when the profile asks: Method */
     size_t failed = proxy_replicate(&c->e, opts, c->reps, errs);
     c->n_reps = n;
     for (size_t i = first; i < n && failed > 0; i++) {

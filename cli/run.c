@@ -67,6 +67,8 @@ static void print_table(const struct experiment *e, const struct exp_summary *su
     printf("scenario %s  profile %s  design %s\n", e->name, e->profile.name, e->design.name);
     printf("master seed %" PRIu64 "  replications %zu  threads %u  confidence %.0f%%  wall %.2f s\n",
            e->run.seed, sum->n_reps, threads, 100.0 * sum->confidence, wall_s);
+    printf("warm-up %.6g s%s\n", e->profile.warmup_s,
+           e->profile.warmup_mser5 ? " (detected by MSER-5 on a pilot replication)" : "");
     /* The simulator's own speed, for capacity planning of long runs (bench/README.md). */
     printf("simulated %" PRIu64 " requests and %" PRIu64 " engine events: %.3g requests and "
            "%.3g events per second of wall time\n",
@@ -291,10 +293,13 @@ int cli_run(int argc, char **argv)
     struct rep_result *res = sim_xcalloc(e->run.reps, sizeof *res);
     struct sim_err *errs = sim_xcalloc(e->run.reps, sizeof *errs);
     struct progress pg = {.t0_s = guard_wall_s()};
+    double warmup_used_s = e->profile.warmup_s;
     struct proxy_run_opts ro = {.threads = nthreads,
                                 .progress = isatty(STDERR_FILENO) ? on_progress : NULL,
-                                .progress_ctx = &pg};
+                                .progress_ctx = &pg,
+                                .warmup_s_out = &warmup_used_s};
     size_t failed = proxy_replicate(e, &ro, res, errs);
+    e->profile.warmup_s = warmup_used_s; /* what the figures exclude, for the outputs */
     double wall = guard_wall_s() - pg.t0_s;
     if (pg.shown) {
         fprintf(stderr, "\n");

@@ -160,7 +160,9 @@ static const struct key keys[] = {
     PDUR("duration", duration_s, KF_POS, "60s", "simulated time of one replication"),
     PDUR("warmup", warmup_s, 0, "10s", "discarded from steady-state metrics; less than duration"),
     PBOOL("warmup_mser5", warmup_mser5, "false",
-          "detect the warm-up with MSER-5 instead of the fixed warmup"),
+          "detect the warm-up with MSER-5 instead of the fixed warmup: one pilot replication "
+          "(own seed), the latest MSER-5 truncation of live tasks, client conns, memory and "
+          "throughput, at most half the run"),
     PDUR("sample_dt", sample_dt_s, KF_POS, "1s", "time-series sampling grid"),
     PBOOL("transient", transient, "false",
           "report time series with per-window CIs instead of steady-state means (burst)"),

@@ -918,7 +918,8 @@ void proxy_results_init(const struct profile *p, struct rep_result *out)
 struct rep_ctx {
     const struct experiment *e;
     struct rep_result *out;
-    size_t first; /* trial i is replication first + i */
+    size_t first;      /* trial i is replication first + i, written to out[first + i] */
+    uint64_t seed_rep; /* added to the replication number in the seeds (the pilot's) */
 };
 
 static int rep_trial(void *ctx, size_t index, struct sim_err *err)
@@ -926,8 +927,9 @@ static int rep_trial(void *ctx, size_t index, struct sim_err *err)
     (void)err;
     struct rep_ctx *rc = ctx;
     index += rc->first;
-    struct sim_opts so = {
-        .master_seed = rc->e->run.seed, .rep = index, .n_streams = PROXY_N_STREAMS};
+    struct sim_opts so = {.master_seed = rc->e->run.seed,
+                          .rep = rc->seed_rep + index,
+                          .n_streams = PROXY_N_STREAMS};
     struct sim *s = sim_create(&so);
     struct proxy *px = proxy_create(s, rc->e);
     proxy_run(px);
@@ -937,12 +939,52 @@ static int rep_trial(void *ctx, size_t index, struct sim_err *err)
     return SIM_OK;
 }
 
+/* The pilot of the MSER-5 warm-up: a replication numbered apart from 0..reps-1, so its
+ * random streams are independent of theirs. */
+#define MSER5_PILOT_REP (UINT64_C(1) << 40)
+
+double proxy_mser5_warmup_s(const struct experiment *e)
+{
+    struct experiment pilot = *e;
+    pilot.profile.warmup_s = 0.0;
+    pilot.profile.warmup_mser5 = false;
+    struct rep_result r;
+    proxy_results_init(&pilot.profile, &r);
+    struct rep_ctx rc = {.e = &pilot, .out = &r, .first = 0, .seed_rep = MSER5_PILOT_REP};
+    rep_trial(&rc, 0, NULL);
+    /* The levels the steady-state figures describe, and the throughput: the warm-up
+     * ends when the slowest of them has settled. */
+    static const int settle[] = {RS_TASKS_LIVE, RS_CLIENT_CONNS, RS_MEMORY, RS_THROUGHPUT};
+    size_t d = 0;
+    for (size_t k = 0; k < sizeof settle / sizeof settle[0]; k++) {
+        const double *x = r.series + (size_t)settle[k] * r.n_steps;
+        size_t n = 0;
+        while (n < r.n_steps && isfinite(x[n])) {
+            n++; /* a guard stop ends the series */
+        }
+        size_t dk = sim_mser5(x, n);
+        d = dk > d ? dk : d;
+    }
+    double w = (double)d * r.dt_s;
+    results_rep_fini(&r);
+    return w;
+}
+
 size_t proxy_replicate(const struct experiment *e, const struct proxy_run_opts *opts,
                        struct rep_result *out, struct sim_err *errs)
 {
     size_t first = opts ? opts->first_rep : 0;
     if (first >= e->run.reps) {
         return 0;
+    }
+    struct experiment detected;
+    if (e->profile.warmup_mser5) {
+        detected = *e; /* shares e's arrays: read only */
+        detected.profile.warmup_s = proxy_mser5_warmup_s(e);
+        e = &detected;
+    }
+    if (opts && opts->warmup_s_out) {
+        *opts->warmup_s_out = e->profile.warmup_s;
     }
     for (size_t i = first; i < e->run.reps; i++) {
         proxy_results_init(&e->profile, &out[i]);

@@ -80,10 +80,17 @@ void proxy_results_init(const struct profile *p, struct rep_result *out);
 struct proxy_run_opts {
     unsigned threads;
     size_t first_rep; /* run reps first_rep..reps-1 only (extending an earlier run) */
+    double *warmup_s_out; /* if not NULL: the warm-up used (MSER-5's when the profile asks) */
     sim_progress_fn *progress;
     void *progress_ctx;
 };
 size_t proxy_replicate(const struct experiment *e, const struct proxy_run_opts *opts,
                        struct rep_result *out, struct sim_err *errs);
+
+/* profile.warmup_mser5: one pilot replication (its own seed, no warm-up) and MSER-5
+ * (sim_mser5) on the window means of live tasks, client connections, memory and
+ * throughput; the warm-up is the latest of their truncation points (at most half the
+ * run).  proxy_replicate applies it to every replication. */
+double proxy_mser5_warmup_s(const struct experiment *e);
 
 #endif

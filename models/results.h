@@ -12,6 +12,11 @@
  * it, a finding in words.  A metric a replication cannot measure is NAN
  * (p99 of zero requests) and is skipped by the summary's CI.
  *
+ * Warm-up: the profile's fixed `warmup`, or with `warmup_mser5` the MSER-5 truncation point
+ * (sim_mser5) of a pilot replication with its own seed, the latest over the window means of live
+ * tasks, client connections, memory and throughput (proxy_mser5_warmup_s); `proxysim run` prints
+ * the warm-up it used.
+ *
  * Conventions: rates and means are over the steady part (after the warm-up);
  * peaks (`_peak`) over the whole run; counts of leaks over the whole run.
  * Series windows after a guard stop are NAN.

@@ -18,6 +18,7 @@
 #include "models/results.h"
 #include "sim/check.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -609,6 +610,52 @@ static void body_limit(void **state)
     results_summary_fini(&sum);
 }
 
+/* profile.warmup_mser5: with the population ramped over 60 s, MSER-5 on the pilot never
+ * truncates inside the ramp (live tasks and connections still climb there), stays within
+ * half the run, and the replications use what it found: their steady-state mean of live
+ * tasks leaves the ramp out. */
+static void mser5_warmup(void **state)
+{
+    (void)state;
+    static const struct schedule_point ramp[] = {{.at_s = 0.0, .value = 0.0},
+                                                 {.at_s = 0.0, .value = 200.0, .ramp_s = 60.0}};
+    struct experiment e;
+    presets_default_experiment(&e);
+    e.profile.arrivals = ARRIVALS_CLOSED;
+    e.profile.clients = (struct schedule){2, (struct schedule_point *)ramp};
+    e.profile.think_s = sim_dist_exponential(1.0);
+    e.profile.requests_per_conn = sim_dist_exponential(20.0);
+    e.profile.mix = (struct request_mix){.post_json_p = 1.0};
+    e.profile.duration_s = 400.0;
+    e.profile.warmup_s = 0.0;
+    e.profile.sample_dt_s = 1.0;
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        e.run.seed = seed;
+        double w = proxy_mser5_warmup_s(&e);
+        printf("  seed %" PRIu64 ": MSER-5 warm-up %g s (ramp 60 s)\n", seed, w);
+        assert_true(w >= 60.0 - 5.0 && w <= 200.0);
+        CHECK_NEAR(fmod(w, 5.0), 0.0, 1e-9); /* batches of five 1 s windows */
+    }
+    e.run.reps = 2;
+    struct exp_summary fixed, detected;
+    run(&e, 2, &fixed);
+    double w_expected = proxy_mser5_warmup_s(&e), w_used = NAN;
+    e.profile.warmup_mser5 = true;
+    struct rep_result res[2];
+    struct proxy_run_opts ro = {.threads = 2, .warmup_s_out = &w_used};
+    assert_int_equal(proxy_replicate(&e, &ro, res, NULL), 0);
+    results_summarize(res, 2, 0.95, &detected);
+    CHECK_NEAR(w_used, w_expected, 0.0);
+    printf("  tasks_live_mean: %g with no warm-up, %g after MSER-5's %g s\n",
+           fixed.metric[RM_TASKS_LIVE_MEAN].mean, detected.metric[RM_TASKS_LIVE_MEAN].mean, w_used);
+    assert_true(detected.metric[RM_TASKS_LIVE_MEAN].mean > fixed.metric[RM_TASKS_LIVE_MEAN].mean);
+    for (int i = 0; i < 2; i++) {
+        results_rep_fini(&res[i]);
+    }
+    results_summary_fini(&fixed);
+    results_summary_fini(&detected);
+}
+
 /* The ladder's load is the fullest finite limit, and each rung sheds its
  * class of work from its threshold on (admission alone, exact). */
 static void degradation_load(void **state)
@@ -713,7 +760,8 @@ int main(void)
         cmocka_unit_test(divergence),      cmocka_unit_test(threads_identical),
         cmocka_unit_test(session_task_cap), cmocka_unit_test(memory_limit),
         cmocka_unit_test(degradation_ladder),
-        cmocka_unit_test(degradation_protective_keeps_clients), cmocka_unit_test(body_limit), cmocka_unit_test(degradation_load),
+        cmocka_unit_test(degradation_protective_keeps_clients), cmocka_unit_test(body_limit),
+        cmocka_unit_test(mser5_warmup), cmocka_unit_test(degradation_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
