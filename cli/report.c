@@ -325,6 +325,8 @@ static bool run_cell(struct report *r, struct cell *c, size_t d, size_t p, size_
     opts->first_rep = first;
     opts->warmup_s_out = &c->e.profile.warmup_s; /* MSER-5's, when the profile asks: Method */
     size_t failed = proxy_replicate(&c->e, opts, c->reps, errs);
+    /* warmup_s now holds what MSER-5's pilot found: later batches reuse it, not rerun it. */
+    c->e.profile.warmup_mser5 = false;
     c->n_reps = n;
     for (size_t i = first; i < n && failed > 0; i++) {
         if (errs[i].code != SIM_OK) {

@@ -62,10 +62,13 @@ static int check_series(const struct plot_series *s, size_t n_series, const char
 static void series_ranges(const struct plot_series *s, size_t n_series, bool x_pos, bool y_pos,
                           bool band_floor, struct range *xr, struct range *yr)
 {
-    double floor = band_floor ? 0.0 : -INFINITY;
-    for (size_t i = 0; i < n_series; i++) {
-        for (size_t j = 0; j < s[i].n; j++) {
-            floor = isfinite(s[i].y[j]) && s[i].y[j] < floor ? -INFINITY : floor;
+    double lo_min = -INFINITY; /* the lowest band edge the axis must show */
+    if (band_floor) {
+        lo_min = 0.0;
+        for (size_t i = 0; i < n_series; i++) {
+            for (size_t j = 0; j < s[i].n; j++) {
+                lo_min = isfinite(s[i].y[j]) && s[i].y[j] < 0.0 ? -INFINITY : lo_min;
+            }
         }
     }
     for (size_t i = 0; i < n_series; i++) {
@@ -76,7 +79,7 @@ static void series_ranges(const struct plot_series *s, size_t n_series, bool x_p
             range_add(xr, s[i].x[j], x_pos);
             range_add(yr, s[i].y[j], y_pos);
             if (s[i].lo != NULL) {
-                range_add(yr, fmax(s[i].lo[j], floor), y_pos);
+                range_add(yr, fmax(s[i].lo[j], lo_min), y_pos);
                 range_add(yr, s[i].hi[j], y_pos);
             }
         }

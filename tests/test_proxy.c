@@ -17,6 +17,7 @@
 #include "models/qtheory.h"
 #include "models/results.h"
 #include "sim/check.h"
+#include "tests/reps.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -31,15 +32,6 @@
 #include <cmocka.h>
 
 #include <gsl/gsl_cdf.h>
-
-#define CHECK_NEAR(a, b, tol)                                                                      \
-    do {                                                                                           \
-        double a_ = (a), b_ = (b);                                                                 \
-        if (!(fabs(a_ - b_) <= (tol))) {                                                           \
-            fail_msg("%s = %.6g, expected %s = %.6g (tol %g)", #a, a_, #b, b_, (double)(tol));     \
-        }                                                                                          \
-        printf("  %s = %.6g vs %s = %.6g (tol %.3g)\n", #a, a_, #b, b_, (double)(tol));            \
-    } while (0)
 
 /* Expected value inside the CI of metric m. */
 #define CHECK_IN_CI(sum, m, expected)                                                              \
@@ -77,15 +69,7 @@ static void one_queue(struct experiment *e, double lambda, double service_mean_s
 
 static void run(const struct experiment *e, unsigned threads, struct exp_summary *sum)
 {
-    struct rep_result *res = sim_xcalloc(e->run.reps, sizeof *res);
-    struct proxy_run_opts ro = {.threads = threads};
-    size_t failed = proxy_replicate(e, &ro, res, NULL);
-    assert_int_equal(failed, 0);
-    results_summarize(res, e->run.reps, e->run.confidence, sum);
-    for (unsigned i = 0; i < e->run.reps; i++) {
-        results_rep_fini(&res[i]);
-    }
-    free(res);
+    free_reps(e, run_reps_on(e, threads, sum));
 }
 
 static void mmc_erlang_c(void **state)
@@ -358,24 +342,6 @@ static void divergence(void **state)
     assert_non_null(strstr(sum.finding, "memory grows without bound"));
     assert_true(wall < 20.0);
     results_summary_fini(&sum);
-}
-
-/* Replications kept apart (the caller frees them with free_reps). */
-static struct rep_result *run_reps(const struct experiment *e, struct exp_summary *sum)
-{
-    struct rep_result *res = sim_xcalloc(e->run.reps, sizeof *res);
-    struct proxy_run_opts ro = {.threads = 2};
-    assert_int_equal(proxy_replicate(e, &ro, res, NULL), 0);
-    results_summarize(res, e->run.reps, e->run.confidence, sum);
-    return res;
-}
-
-static void free_reps(const struct experiment *e, struct rep_result *res)
-{
-    for (unsigned i = 0; i < e->run.reps; i++) {
-        results_rep_fini(&res[i]);
-    }
-    free(res);
 }
 
 /* Leaky handlers on reused sessions: a request that fails upstream (p = 0.5)

@@ -13,6 +13,7 @@
 #include "models/sse.h"
 #include "sim/check.h"
 #include "tests/check.h"
+#include "tests/reps.h"
 
 #include <gsl/gsl_rng.h>
 
@@ -44,24 +45,6 @@ static void streams(struct experiment *e, double n, double ev_per_s)
     d->sessions.max_sessions = INFINITY;
     e->run.reps = 4;
     e->run.confidence = 0.99;
-}
-
-static struct rep_result *run_reps(const struct experiment *e, struct exp_summary *sum)
-{
-    struct rep_result *res = sim_xcalloc(e->run.reps, sizeof *res);
-    struct proxy_run_opts ro = {.threads = 2};
-    size_t failed = proxy_replicate(e, &ro, res, NULL);
-    assert_int_equal(failed, 0);
-    results_summarize(res, e->run.reps, e->run.confidence, sum);
-    return res;
-}
-
-static void free_reps(const struct experiment *e, struct rep_result *res)
-{
-    for (unsigned i = 0; i < e->run.reps; i++) {
-        results_rep_fini(&res[i]);
-    }
-    free(res);
 }
 
 static double series_at(const struct rep_result *r, int k, size_t i)

@@ -11,24 +11,7 @@
 #include "models/results.h"
 #include "sim/check.h"
 #include "tests/check.h"
-
-static struct rep_result *run_reps(const struct experiment *e, struct exp_summary *sum)
-{
-    struct rep_result *res = sim_xcalloc(e->run.reps, sizeof *res);
-    struct proxy_run_opts ro = {.threads = 2};
-    size_t failed = proxy_replicate(e, &ro, res, NULL);
-    assert_int_equal(failed, 0);
-    results_summarize(res, e->run.reps, e->run.confidence, sum);
-    return res;
-}
-
-static void free_reps(const struct experiment *e, struct rep_result *res)
-{
-    for (unsigned i = 0; i < e->run.reps; i++) {
-        results_rep_fini(&res[i]);
-    }
-    free(res);
-}
+#include "tests/reps.h"
 
 static void show(const struct exp_summary *sum, int m)
 {
