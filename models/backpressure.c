@@ -118,71 +118,66 @@ enum admission_verdict admission_request(struct admission *a, double now_s,
 
 void admission_request_done(struct admission *a) { a->inflight -= 1.0; }
 
-void msgq_init(struct msgq *q, struct memory *mem, const struct channel_params *p,
-               double overhead_bytes)
+void msgq_kind_init(struct msgq_kind *k, struct memory *mem, const struct channel_params *p,
+                    double overhead_bytes)
 {
-    q->mem = mem;
-    q->overhead_bytes = overhead_bytes;
-    q->cap_msgs = p->capacity_msgs > 0.0 ? p->capacity_msgs : INFINITY;
-    q->cap_bytes = p->capacity_bytes > 0.0 ? p->capacity_bytes : INFINITY;
-    q->ring = q->inline_items;
-    q->cap = MSGQ_INLINE;
-    q->head = q->len = 0;
-    q->bytes = 0.0;
+    k->mem = mem;
+    k->overhead_bytes = overhead_bytes;
+    k->cap_msgs = p->capacity_msgs > 0.0 ? p->capacity_msgs : INFINITY;
+    k->cap_bytes = p->capacity_bytes > 0.0 ? p->capacity_bytes : INFINITY;
 }
 
-void msgq_fini(struct msgq *q)
+void msgq_init(struct msgq *q) { memset(q, 0, sizeof *q); }
+
+void msgq_fini(struct msgq *q, const struct msgq_kind *k)
 {
     if (q->len > 0) {
-        memory_add(q->mem, MEM_QUEUED, -(q->bytes + q->overhead_bytes * (double)q->len));
+        memory_add(k->mem, MEM_QUEUED, -(q->bytes + k->overhead_bytes * (double)q->len));
     }
-    if (q->ring != q->inline_items) {
-        free(q->ring);
-    }
-    q->ring = q->inline_items;
-    q->cap = MSGQ_INLINE;
-    q->head = q->len = 0;
-    q->bytes = 0.0;
+    free(q->ring);
+    msgq_init(q);
 }
 
-bool msgq_is_full(const struct msgq *q, double bytes)
+bool msgq_is_full(const struct msgq *q, const struct msgq_kind *k, double bytes)
 {
-    return (double)q->len + 1.0 > q->cap_msgs || q->bytes + bytes > q->cap_bytes;
+    return (double)q->len + 1.0 > k->cap_msgs || q->bytes + bytes > k->cap_bytes;
 }
 
-void msgq_push(struct msgq *q, double t_s, double bytes)
+void msgq_push(struct msgq *q, const struct msgq_kind *k, double t_s, double bytes)
 {
     if (q->len == q->cap) {
-        size_t cap = 2 * q->cap;
-        struct msgq_item *ring = sim_xreallocarray(NULL, cap, sizeof *ring);
-        for (size_t i = 0; i < q->len; i++) {
-            ring[i] = q->ring[(q->head + i) % q->cap];
-        }
-        if (q->ring != q->inline_items) {
-            free(q->ring);
-        }
-        q->ring = ring;
+        SIM_REQUIRE(q->cap < UINT32_MAX / 2);
+        uint32_t cap = q->cap ? 2 * q->cap : 4;
+        q->ring = sim_ring_grow(q->ring, sizeof *q->ring, q->head, q->cap, cap);
         q->cap = cap;
         q->head = 0;
     }
-    q->ring[(q->head + q->len) % q->cap] = (struct msgq_item){.t_s = t_s, .bytes = bytes};
+    if (q->len == 0) {
+        q->t0_s = t_s;
+    }
+    /* The slot's float size is what is counted in and out, so memory cannot drift. */
+    struct msgq_slot m = {.dt_s = t_s >= 0.0 ? (float)(t_s - q->t0_s) : -1.0f,
+                          .bytes = (float)bytes};
+    q->ring[(q->head + q->len) % q->cap] = m;
     q->len++;
-    q->bytes += bytes;
-    memory_add(q->mem, MEM_QUEUED, bytes + q->overhead_bytes);
+    q->bytes += m.bytes;
+    memory_add(k->mem, MEM_QUEUED, m.bytes + k->overhead_bytes);
 }
 
-bool msgq_pop(struct msgq *q, struct msgq_item *out)
+bool msgq_pop(struct msgq *q, const struct msgq_kind *k, struct msgq_item *out)
 {
     if (q->len == 0) {
         return false;
     }
-    *out = q->ring[q->head];
+    struct msgq_slot m = q->ring[q->head];
+    out->t_s = m.dt_s >= 0.0f ? q->t0_s + m.dt_s : -1.0;
+    out->bytes = m.bytes;
     q->head = (q->head + 1) % q->cap;
     q->len--;
     q->bytes -= out->bytes;
     if (q->len == 0) {
         q->bytes = 0.0; /* no drift from float sums */
     }
-    memory_add(q->mem, MEM_QUEUED, -(out->bytes + q->overhead_bytes));
+    memory_add(k->mem, MEM_QUEUED, -(out->bytes + k->overhead_bytes));
     return true;
 }

@@ -39,8 +39,13 @@
  * caller's decision, since each changes a different part of the stream.
  * Queued bytes (payload + per-message overhead) are charged to memory.
  *
- * Costs: O(1) amortised; the ring grows by doubling and is freed with the
- * queue (one allocation per queue that ever holds more than its inline slots).
+ * What all the queues of one channel kind share (limits, per-message
+ * overhead, where memory is charged) is a msgq_kind, passed to each call,
+ * so an empty queue costs 40 bytes and a queued message 8: a live SSE stream carries one.
+ *
+ * Costs: O(1) amortised; the ring is allocated at the first push, grows by
+ * doubling and is freed with the queue, so a queue that never holds a
+ * message never allocates.
  */
 #ifndef MODELS_BACKPRESSURE_H
 #define MODELS_BACKPRESSURE_H
@@ -98,33 +103,45 @@ double admission_load(const struct admission *a);
 /* Re-evaluates the ladder's rung at now_s and returns it (DEGRADE_FULL when off). */
 enum degrade_level admission_update(struct admission *a, double now_s);
 
+/* What msgq_pop hands back: the enqueue instant (negative for a comment,
+ * which has no latency) and the size. */
 struct msgq_item {
     double t_s;
     double bytes;
 };
 
-#define MSGQ_INLINE 4
-
-struct msgq {
+struct msgq_kind {
     struct memory *mem;
-    double overhead_bytes;
-    double cap_msgs, cap_bytes;
-    struct msgq_item *ring;
-    size_t head, len, cap;
-    double bytes;
-    struct msgq_item inline_items[MSGQ_INLINE];
+    double overhead_bytes;      /* charged per queued message, besides its payload */
+    double cap_msgs, cap_bytes; /* INFINITY: unbounded */
 };
 
-void msgq_init(struct msgq *q, struct memory *mem, const struct channel_params *p,
-               double overhead_bytes);
+/* A queued message in 8 bytes, as a slow client's queue may hold millions:
+ * its enqueue instant as an offset from the queue's t0 (exact to 6e-8 of the
+ * time the queue has been non-empty) or -1 for a comment, and its size. */
+struct msgq_slot {
+    float dt_s;
+    float bytes;
+};
+
+struct msgq {
+    struct msgq_slot *ring; /* NULL until the first push */
+    uint32_t head, len, cap;
+    double t0_s;  /* the offsets' origin: the first push into the empty queue */
+    double bytes; /* payload queued */
+};
+
+void msgq_kind_init(struct msgq_kind *k, struct memory *mem, const struct channel_params *p,
+                    double overhead_bytes);
+void msgq_init(struct msgq *q);
 /* Frees what is still queued (memory given back) and the ring. */
-void msgq_fini(struct msgq *q);
+void msgq_fini(struct msgq *q, const struct msgq_kind *k);
 /* True when a message of `bytes` does not fit. */
-bool msgq_is_full(const struct msgq *q, double bytes);
+bool msgq_is_full(const struct msgq *q, const struct msgq_kind *k, double bytes);
 /* Enqueues regardless of capacity (callers check msgq_is_full first). */
-void msgq_push(struct msgq *q, double t_s, double bytes);
+void msgq_push(struct msgq *q, const struct msgq_kind *k, double t_s, double bytes);
 /* Dequeues the oldest; false when empty. */
-bool msgq_pop(struct msgq *q, struct msgq_item *out);
+bool msgq_pop(struct msgq *q, const struct msgq_kind *k, struct msgq_item *out);
 
 static inline size_t msgq_len(const struct msgq *q) { return q->len; }
 

@@ -47,12 +47,7 @@ static void tw_push(struct uphost *h, double expiry_s)
 {
     if (h->tw_len == h->tw_cap) {
         size_t cap = h->tw_cap ? 2 * h->tw_cap : 1024;
-        double *tw = sim_xreallocarray(NULL, cap, sizeof *tw);
-        for (size_t i = 0; i < h->tw_len; i++) {
-            tw[i] = h->tw[(h->tw_head + i) % h->tw_cap];
-        }
-        free(h->tw);
-        h->tw = tw;
+        h->tw = sim_ring_grow(h->tw, sizeof *h->tw, h->tw_head, h->tw_cap, cap);
         h->tw_cap = cap;
         h->tw_head = 0;
     }

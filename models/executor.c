@@ -6,68 +6,43 @@
 void executor_init(struct executor *ex, struct sim *s, const struct executor_params *p)
 {
     ex->s = s;
-    sim_resource_init(&ex->workers, s, p->workers ? p->workers : 1);
+    sim_fcfs_init(&ex->workers, s, p->workers ? p->workers : 1);
     unsigned bt = isfinite(p->blocking_threads) && p->blocking_threads >= 1.0
                       ? (unsigned)p->blocking_threads
                       : 512u; /* tokio's default max_blocking_threads */
-    sim_resource_init(&ex->blocking, s, bt);
+    sim_fcfs_init(&ex->blocking, s, bt);
     ex->blocking_queue_max = p->blocking_queue_max;
-    ex->n_jobs = ex->n_blocking_rejected = 0;
+    ex->n_blocking_rejected = 0;
     ex->cpu_s = 0.0;
 }
 
 void executor_fini(struct executor *ex)
 {
-    sim_resource_fini(&ex->workers);
-    sim_resource_fini(&ex->blocking);
+    sim_fcfs_fini(&ex->workers);
+    sim_fcfs_fini(&ex->blocking);
 }
 
-static void job_done(struct sim *s, void *subject, void *object)
+double executor_run(struct executor *ex, double cost_s)
 {
-    (void)object;
-    struct executor_job *job = subject;
-    sim_resource_release(job->blocking ? &job->ex->blocking : &job->ex->workers);
-    job->fn(s, job->subject, NULL);
-}
-
-static void job_granted(struct sim *s, void *who, void *item, bool ok)
-{
-    (void)item;
-    (void)ok; /* workers are waited for without a timeout */
-    struct executor_job *job = who;
-    sim_schedule(s, job->cost_s, 0, job_done, job, NULL);
-}
-
-static void submit(struct executor *ex, struct sim_resource *r, struct executor_job *job,
-                   double cost_s, sim_event_fn *fn, void *subject, bool blocking)
-{
-    job->ex = ex;
-    job->fn = fn;
-    job->subject = subject;
-    job->cost_s = cost_s;
-    job->blocking = blocking;
-    ex->n_jobs++;
     ex->cpu_s += cost_s;
-    if (sim_resource_acquire(r, INFINITY, job_granted, job, NULL)) {
-        sim_schedule(ex->s, cost_s, 0, job_done, job, NULL);
-    }
+    return sim_fcfs_admit(&ex->workers, cost_s);
 }
 
-void executor_submit(struct executor *ex, struct executor_job *job, double cost_s,
-                     sim_event_fn *fn, void *subject)
+void executor_submit(struct executor *ex, double cost_s, sim_event_fn *fn, void *subject)
 {
     if (cost_s <= 0.0) {
         fn(ex->s, subject, NULL);
         return;
     }
-    submit(ex, &ex->workers, job, cost_s, fn, subject, false);
+    sim_schedule_at(ex->s, executor_run(ex, cost_s), 0, fn, subject, NULL);
 }
 
-bool executor_submit_blocking(struct executor *ex, struct executor_job *job, double cost_s,
-                              sim_event_fn *fn, void *subject)
+bool executor_submit_blocking(struct executor *ex, double cost_s, sim_event_fn *fn,
+                              void *subject)
 {
-    if (ex->blocking.in_use >= ex->blocking.capacity &&
-        (double)sim_resource_n_waiting(&ex->blocking) >= ex->blocking_queue_max) {
+    struct sim_fcfs *b = &ex->blocking;
+    if ((double)sim_fcfs_waiting(b, sim_now(ex->s)) >= ex->blocking_queue_max &&
+        b->n_busy >= b->servers) {
         ex->n_blocking_rejected++;
         return false;
     }
@@ -75,11 +50,24 @@ bool executor_submit_blocking(struct executor *ex, struct executor_job *job, dou
         fn(ex->s, subject, NULL);
         return true;
     }
-    submit(ex, &ex->blocking, job, cost_s, fn, subject, true);
+    sim_schedule_at(ex->s, sim_fcfs_admit(b, cost_s), 0, fn, subject, NULL);
     return true;
 }
 
-double executor_utilization(const struct executor *ex, double now_s)
+void executor_settle(struct executor *ex, double t_s)
 {
-    return sim_level_mean(&ex->workers.busy, now_s) / (double)ex->workers.capacity;
+    sim_fcfs_settle(&ex->workers, t_s);
+    sim_fcfs_settle(&ex->blocking, t_s);
+}
+
+void executor_reset_stats(struct executor *ex, double t_s)
+{
+    sim_fcfs_reset_stats(&ex->workers, t_s);
+    sim_fcfs_reset_stats(&ex->blocking, t_s);
+}
+
+double executor_utilization(struct executor *ex, double t_s)
+{
+    sim_fcfs_settle(&ex->workers, t_s);
+    return sim_level_mean(&ex->workers.busy, t_s) / (double)ex->workers.servers;
 }

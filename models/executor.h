@@ -17,50 +17,48 @@
  * that costs zero runs its continuation synchronously, with no event, which
  * is what makes a CPU-free reduction of the model an exact queueing model.
  *
- * Ownership: jobs are embedded in the entity that does the work (a request,
- * a stream); the executor never allocates.  Cost: one event per job, plus
- * O(1) queue operations.
+ * The workers are a sim_fcfs station: a job's CPU time is known when it is
+ * submitted, so its completion instant is known then too.  executor_submit
+ * schedules the continuation at that instant (one event per job);
+ * executor_run only reserves the CPU and returns the instant, for a caller
+ * that can settle what happens then without an event of its own (the SSE
+ * pump's fast path).  The levels are settled lazily: readers call
+ * executor_settle first.
  */
 #ifndef MODELS_EXECUTOR_H
 #define MODELS_EXECUTOR_H
 
 #include "models/params.h"
-#include "sim/resource.h"
+#include "sim/fcfs.h"
 #include "sim/sim.h"
-
-struct executor;
-
-/* One piece of CPU work; lives inside its owner. */
-struct executor_job {
-    struct executor *ex;
-    sim_event_fn *fn; /* continuation: fn(s, subject, NULL) when the work is done */
-    void *subject;
-    double cost_s;
-    bool blocking;
-};
 
 struct executor {
     struct sim *s;
-    struct sim_resource workers;
-    struct sim_resource blocking;
+    struct sim_fcfs workers;
+    struct sim_fcfs blocking;
     double blocking_queue_max;
-    uint64_t n_jobs, n_blocking_rejected;
-    double cpu_s; /* CPU time of jobs started */
+    uint64_t n_blocking_rejected;
+    double cpu_s; /* CPU time of the jobs submitted */
 };
 
 void executor_init(struct executor *ex, struct sim *s, const struct executor_params *p);
 void executor_fini(struct executor *ex);
 
+/* Reserves cost_s (> 0) of CPU on a runtime worker, FIFO behind the work
+ * already submitted, and returns the instant it is done. */
+double executor_run(struct executor *ex, double cost_s);
 /* Runs cost_s of CPU on a runtime worker, then fn(s, subject, NULL).  With
- * cost_s == 0, fn runs now, before executor_submit returns. */
-void executor_submit(struct executor *ex, struct executor_job *job, double cost_s,
-                     sim_event_fn *fn, void *subject);
+ * cost_s <= 0, fn runs now, before executor_submit returns. */
+void executor_submit(struct executor *ex, double cost_s, sim_event_fn *fn, void *subject);
 /* As executor_submit on the blocking pool; false (nothing runs) when its
  * queue is full. */
-bool executor_submit_blocking(struct executor *ex, struct executor_job *job, double cost_s,
-                              sim_event_fn *fn, void *subject);
+bool executor_submit_blocking(struct executor *ex, double cost_s, sim_event_fn *fn,
+                              void *subject);
 
-/* Mean busy workers / W since the last reset. */
-double executor_utilization(const struct executor *ex, double now_s);
+/* Brings the busy and queue levels up to t_s; before reading or resetting them. */
+void executor_settle(struct executor *ex, double t_s);
+void executor_reset_stats(struct executor *ex, double t_s);
+/* Mean busy workers / W from the last reset to t_s. */
+double executor_utilization(struct executor *ex, double t_s);
 
 #endif

@@ -59,6 +59,13 @@ static inline void memory_add(struct memory *m, enum memory_component c, double 
     sim_level_add(&m->total, now, delta_bytes);
 }
 
+/* delta_bytes held for an instant: seen by the peaks only (sim_level_blip). */
+static inline void memory_blip(struct memory *m, enum memory_component c, double delta_bytes)
+{
+    sim_level_blip(&m->comp[c], delta_bytes);
+    sim_level_blip(&m->total, delta_bytes);
+}
+
 static inline double memory_bytes(const struct memory *m) { return m->total.value; }
 
 #endif

@@ -117,7 +117,7 @@ static void client_admitted(struct proxy *px, struct client *cl)
     sim_level_add(&px->client_conns, sim_now(px->s), 1.0);
     memory_add(&px->mem, MEM_CLIENT_CONNS,
                d->memory.client_conn_bytes + d->buffers.per_conn_bytes);
-    executor_submit(&px->ex, &cl->rq.job, d->executor.cpu.accept_s, client_accepted, cl);
+    executor_submit(&px->ex, d->executor.cpu.accept_s, client_accepted, cl);
 }
 
 static void conn_task_granted(struct sim *s, void *who, void *item, bool ok)
@@ -362,7 +362,7 @@ static void rq_response(struct sim *s, void *subject, void *object)
     if (rq->kind == REQ_POST_SSE) {
         cost += rq->sse_events * (c->sse_event_s + c->interceptor_s);
     }
-    executor_submit(&px->ex, &rq->job, cost, rq_done, cl);
+    executor_submit(&px->ex, cost, rq_done, cl);
     (void)s;
 }
 
@@ -470,7 +470,7 @@ static void rq_spawned(struct proxy *px, struct client *cl)
     struct request *rq = &cl->rq;
     double cost = c->parse_base_s + c->parse_per_kib_s * kib(rq->req_bytes) + c->interceptor_s +
                   c->session_lookup_s + c->forward_s;
-    executor_submit(&px->ex, &rq->job, cost, rq_session, cl);
+    executor_submit(&px->ex, cost, rq_session, cl);
 }
 
 static void rq_task_granted(struct sim *s, void *who, void *item, bool ok)
@@ -652,6 +652,8 @@ static void warmup_end(struct sim *s, void *subject, void *object)
     struct proxy *px = subject;
     double now = sim_now(s);
     px->warm = true;
+    executor_settle(&px->ex, now); /* its levels lag until read */
+    sse_settle(px);
     for (int k = 0; k < RS_N; k++) {
         struct sim_level *l = series_level(px, k);
         if (l) {
@@ -662,7 +664,7 @@ static void warmup_end(struct sim *s, void *subject, void *object)
     if (px->adm.degrade) {
         sim_level_reset(&px->adm.level, now);
     }
-    sim_resource_reset_stats(&px->ex.workers);
+    executor_reset_stats(&px->ex, now);
     sim_tally_init(&px->pool.wait);
     sim_loghist_reset(&px->pool.wait_hist);
     sim_loghist_reset(&px->latency);
@@ -758,6 +760,8 @@ void proxy_run(struct proxy *px)
     double end = px->guard.tripped ? px->guard.at_s : px->t_end_s;
     /* Bring every level's integral (and its series) up to the end of the run. */
     uphost_purge(&px->host);
+    executor_settle(&px->ex, end);
+    sse_settle(px);
     for (int k = 0; k < RS_N; k++) {
         struct sim_level *l = series_level(px, k);
         if (l) {

@@ -34,7 +34,6 @@ enum err_cause {
 };
 
 struct request {
-    struct executor_job job;
     struct connpool_req up;
     struct sessions_lock_req lock;
     struct request *prev, *next; /* waiting on the upstream */
@@ -125,6 +124,9 @@ void proxy__client_connect(struct proxy *px, struct client *cl);
 /* sse.c */
 void sse_stream_start(struct proxy *px, struct client *cl);
 void sse_restart(struct proxy *px);
+/* Records the writes that ended by now without an event of their own (before
+ * the latency histogram is reset or read). */
+void sse_settle(struct proxy *px);
 void sse_fini(struct proxy *px);
 void sse_init(struct proxy *px);
 void sse_collect(struct proxy *px, double *metric, double end_s);

@@ -47,7 +47,6 @@ struct sse_sub {
 };
 
 struct sse_worker {
-    struct executor_job job;
     double queued, parked, taken, unflushed;
     sim_evid ev_flush;
     bool busy;
@@ -55,6 +54,7 @@ struct sse_worker {
 
 struct sse_model {
     struct sim_pool subs;
+    struct msgq_kind qk; /* every stream's channel */
     struct sim_tseries attempts_1s; /* reconnect attempts per 1 s window */
     struct sse_worker w;
     double healthy; /* streams delivering: client present, upstream connected */
@@ -69,25 +69,29 @@ struct sse_stream {
     void *pool_link; /* first word: the free list writes here */
     struct sse_stream *prev, *next;
     struct proxy *px;
-    struct client *cl; /* NULL once the client is gone; cl->sub is its subscriber */
+    struct client *cl;  /* NULL once the client is gone */
+    struct sse_sub *sub; /* cl->sub while cl is there: one pointer chase fewer per event */
     struct connpool_req up;
     struct upconn *conn;
     struct msgq q;
-    struct executor_job job;
     /* One "slow" timer serves the client's end (t_end_s) and both keepalive
      * sources (ticks from ka_t0_s): a pending event is the largest per-stream
-     * cost of the simulator (about 68 B). */
-    sim_evid ev_up, ev_slow, ev_write, ev_block, ev_aux, ev_idle, ev_recon;
+     * cost of the simulator (about 68 B).  ev_write and ev_wake exist only
+     * while something waits behind the socket or the pump. */
+    sim_evid ev_up, ev_slow, ev_write, ev_block, ev_aux, ev_wake, ev_idle, ev_recon;
     double t_end_s, ka_t0_s;
     double t_event_s; /* arrival of the event the pump is formatting */
     double pending;   /* upstream events waiting while the pump formats */
+    double pump_until_s; /* the pump's CPU for an event already on the wire ends */
     double blocked_t_s;
-    double write_t_s; /* enqueue instant of the message being written (< 0: a comment) */
+    double write_t_s;     /* arrival of the event being written (< 0: a comment) */
+    double write_until_s; /* ... and when its last byte leaves */
     double t_data_s;  /* last upstream data event (idle timeout) */
     double t_break_s, prev_delay_s; /* proxy-side reconnect */
     /* Floats and bit-fields where the precision is ample: this struct is most
      * of the simulator's memory per live stream (bench sse). */
     float drain_per_s, blocked_bytes;
+    float fmt_bytes;      /* size of the event the pump is formatting */
     float q_data;         /* data messages in the channel */
     float up_undelivered; /* proxy-side reconnect */
     unsigned attempt, hold;
@@ -262,7 +266,7 @@ static void worker_kick(struct proxy *px)
     w->taken = fmin(w->queued, px->d->tracker.worker_batch);
     w->queued -= w->taken;
     w->busy = true;
-    executor_submit(&px->ex, &w->job, w->taken * px->d->executor.cpu.session_lookup_s,
+    executor_submit(&px->ex, w->taken * px->d->executor.cpu.session_lookup_s,
                     worker_done, px);
 }
 
@@ -349,7 +353,9 @@ static double undelivered(const struct sse_stream *st)
 
 static void upstream_event(struct sim *s, void *subject, void *object);
 static void write_done(struct sim *s, void *subject, void *object);
+static void write_settle(struct sse_stream *st);
 static void pump_next(struct sse_stream *st);
+static void pump_wake_at(struct sse_stream *st);
 
 static void cancel(struct sim *s, sim_evid *ev)
 {
@@ -372,15 +378,12 @@ static void sub_free(struct proxy *px, struct sse_sub *sub)
     sim_pool_give(&px->sse->subs, sub);
 }
 
+static const struct msgq_kind *qk_of(const struct sse_stream *st) { return &st->px->sse->qk; }
+
 static struct connpool *cp_of(const struct sse_stream *st)
 {
     struct proxy *px = st->px;
     return px->d->sse.upstream_scope == SCOPE_SHARED ? &px->pool : &px->stream_pool;
-}
-
-static struct sse_sub *sub_of(const struct sse_stream *st)
-{
-    return st->cl ? st->cl->sub : NULL;
 }
 
 static void maybe_free(struct sse_stream *st)
@@ -393,7 +396,7 @@ static void maybe_free(struct sse_stream *st)
     const struct design *d = px->d;
     memory_add(&px->mem, MEM_STREAMS, -d->memory.stream_bytes);
     sim_level_add(&px->sse_streams, sim_now(px->s), -1.0);
-    msgq_fini(&st->q);
+    msgq_fini(&st->q, qk_of(st));
     if (st->prev) {
         st->prev->next = st->next;
     } else {
@@ -417,6 +420,7 @@ static void pump_end(struct sse_stream *st, bool peer_closed)
     set_healthy(st, false);
     cancel(px->s, &st->ev_up);
     cancel(px->s, &st->ev_block);
+    cancel(px->s, &st->ev_wake);
     cancel(px->s, &st->ev_idle);
     cancel(px->s, &st->ev_recon);
     st->blocked = false;
@@ -491,9 +495,13 @@ static void client_gone(struct sse_stream *st, bool immediate, bool ok, enum err
         return;
     }
     st->hold++;
+    write_settle(st);
     st->client_gone = true;
     set_healthy(st, false);
-    struct sse_sub *sub = sub_of(st);
+    if (st->pump_live && sim_now(px->s) < st->pump_until_s) {
+        pump_wake_at(st); /* its next send fails: the pump notices when its CPU work ends */
+    }
+    struct sse_sub *sub = st->sub;
     if (sub) {
         if (px->d->tracker.scope == TRACKER_PER_STREAM) {
             if (px->d->tracker.retained_after_close) {
@@ -515,7 +523,7 @@ static void client_gone(struct sse_stream *st, bool immediate, bool ok, enum err
     slow_arm(st); /* only the keepalive tick is left on it */
     cancel(px->s, &st->ev_write);
     st->writing = false;
-    msgq_fini(&st->q); /* the receiver is dropped with the response body */
+    msgq_fini(&st->q, qk_of(st)); /* the receiver is dropped with the response body */
     st->q_data = 0.0;
     if (st->blocked || st->up_lost) {
         pump_end(st, false); /* its pending send fails at once; no upstream to wait for */
@@ -526,6 +534,7 @@ static void client_gone(struct sse_stream *st, bool immediate, bool ok, enum err
     }
     struct client *cl = st->cl;
     st->cl = NULL;
+    st->sub = NULL;
     if (cl) {
         cl->stream = NULL;
         proxy__request_finish(px, cl, ok, cause);
@@ -534,27 +543,61 @@ static void client_gone(struct sse_stream *st, bool immediate, bool ok, enum err
     maybe_free(st);
 }
 
-static void start_write(struct sse_stream *st)
+/* The write on the wire ends at write_until_s.  Its end is an event
+ * (ev_write) only while a message waits behind it in the channel; otherwise
+ * it is settled when the stream is next looked at: nothing else happens at
+ * that instant. */
+static void write_finish(struct sse_stream *st)
+{
+    st->writing = false;
+    if (st->write_t_s >= 0.0) {
+        sim_loghist_add(&st->px->sse_latency, st->write_until_s - st->write_t_s);
+    }
+}
+
+static void write_settle(struct sse_stream *st)
+{
+    if (st->writing && !st->ev_write && sim_now(st->px->s) >= st->write_until_s) {
+        write_finish(st);
+    }
+}
+
+/* A message (t_s < 0: a comment) starts onto the client's socket at from_s. */
+static void wire(struct sse_stream *st, double t_s, double bytes, double from_s)
+{
+    st->writing = true;
+    st->write_t_s = t_s;
+    st->write_until_s = from_s + (st->drain_per_s > 0.0 ? bytes / st->drain_per_s : 0.0);
+}
+
+/* The socket is free: the channel's head goes onto it. */
+static void write_next(struct sse_stream *st)
 {
     struct msgq_item it;
-    if (st->writing || !msgq_pop(&st->q, &it)) {
+    if (!msgq_pop(&st->q, qk_of(st), &it)) {
         return;
     }
     if (it.t_s >= 0.0) {
         st->q_data -= 1.0;
     }
-    st->writing = true;
-    st->write_t_s = it.t_s;
-    double dt = st->drain_per_s > 0.0 ? it.bytes / st->drain_per_s : 0.0;
-    st->ev_write = sim_schedule(st->px->s, dt, 0, write_done, st, NULL);
+    wire(st, it.t_s, it.bytes, sim_now(st->px->s));
+    if (msgq_len(&st->q) > 0) {
+        st->ev_write = sim_schedule_at(st->px->s, st->write_until_s, 0, write_done, st, NULL);
+    }
 }
 
 static void pump_process(struct sse_stream *st, double t_event_s);
 static void block_timeout(struct sim *s, void *subject, void *object);
 
+/* A message that finds the socket free goes straight onto it, never queued. */
 static void push(struct sse_stream *st, double t_s, double bytes, bool is_data)
 {
-    msgq_push(&st->q, is_data ? t_s : -1.0, bytes);
+    write_settle(st);
+    if (!st->writing) {
+        wire(st, is_data ? t_s : -1.0, bytes, sim_now(st->px->s));
+        return;
+    }
+    msgq_push(&st->q, qk_of(st), is_data ? t_s : -1.0, bytes);
     if (is_data) {
         st->q_data += 1.0;
     }
@@ -562,7 +605,9 @@ static void push(struct sse_stream *st, double t_s, double bytes, bool is_data)
     if (st->q.bytes > m->stream_queued_peak) {
         m->stream_queued_peak = st->q.bytes;
     }
-    start_write(st);
+    if (!st->ev_write) {
+        st->ev_write = sim_schedule_at(st->px->s, st->write_until_s, 0, write_done, st, NULL);
+    }
 }
 
 /* Puts a message into the channel under the design's full policy (may end the
@@ -577,7 +622,7 @@ static void put(struct sse_stream *st, double t_s, double bytes, bool is_data)
         }
         return;
     }
-    if (msgq_is_full(&st->q, bytes)) {
+    if (msgq_is_full(&st->q, qk_of(st), bytes)) {
         if (!is_data) {
             return; /* a keepalive that does not fit is skipped */
         }
@@ -596,7 +641,8 @@ static void put(struct sse_stream *st, double t_s, double bytes, bool is_data)
             return;
         case FULL_DROP_OLDEST: {
             struct msgq_item it;
-            while (msgq_is_full(&st->q, bytes) && msgq_pop(&st->q, &it)) {
+            while (msgq_is_full(&st->q, qk_of(st), bytes) &&
+                   msgq_pop(&st->q, qk_of(st), &it)) {
                 if (it.t_s >= 0.0) {
                     st->q_data -= 1.0;
                     px->n_sse_dropped++;
@@ -641,40 +687,65 @@ static void block_timeout(struct sim *s, void *subject, void *object)
 
 static void write_done(struct sim *s, void *subject, void *object)
 {
+    (void)s;
     (void)object;
     struct sse_stream *st = subject;
-    struct proxy *px = st->px;
     st->ev_write = 0;
-    st->writing = false;
-    if (st->write_t_s >= 0.0) {
-        sim_loghist_add(&px->sse_latency, sim_now(s) - st->write_t_s);
-    }
+    write_finish(st);
+    write_next(st);
     st->hold++;
-    if (st->blocked && !msgq_is_full(&st->q, st->blocked_bytes)) {
+    /* The receiver took a message out: a sender blocked on the full channel proceeds. */
+    if (st->blocked && !msgq_is_full(&st->q, qk_of(st), st->blocked_bytes)) {
         push(st, st->blocked_t_s, st->blocked_bytes, true);
         unblock(st);
     }
-    start_write(st);
     st->hold--;
     maybe_free(st);
 }
 
 static void pump_formatted(struct sim *s, void *subject, void *object)
 {
+    (void)s;
     (void)object;
     struct sse_stream *st = subject;
-    struct proxy *px = st->px;
     st->pump_busy = false;
     if (!st->pump_live) {
         maybe_free(st);
         return;
     }
-    double bytes = sim_dist_sample(&px->pf->sse.event_bytes, sim_rng(s, PS_SSE_EVENTS));
     st->hold++;
-    put(st, st->t_event_s, bytes, true);
+    put(st, st->t_event_s, st->fmt_bytes, true);
     pump_next(st);
     st->hold--;
     maybe_free(st);
+}
+
+/* The pump formats its event on a runtime worker, done at f.  When the
+ * event's fate at f is already certain (the client is there, its socket is
+ * free and nothing waits in its channel), the event goes onto the wire now,
+ * from f, and no event is scheduled for f: the pump is only busy until then
+ * (pump_until_s), which matters only if another event or the client's
+ * departure comes first (pump_wake_at).  Otherwise pump_formatted puts it at f. */
+static void pump_format(struct sse_stream *st)
+{
+    struct proxy *px = st->px;
+    double cost = px->d->executor.cpu.sse_event_s;
+    double bytes = sim_dist_sample(&px->pf->sse.event_bytes, sim_rng(px->s, PS_SSE_EVENTS));
+    double f = cost > 0.0 ? executor_run(&px->ex, cost) : sim_now(px->s);
+    write_settle(st);
+    if (st->pump_live && !st->client_gone && !st->writing &&
+        !msgq_is_full(&st->q, qk_of(st), bytes)) {
+        st->pump_busy = false;
+        st->pump_until_s = f;
+        wire(st, st->t_event_s, bytes, f);
+        return;
+    }
+    st->fmt_bytes = (float)bytes;
+    if (cost > 0.0) {
+        sim_schedule_at(px->s, f, 0, pump_formatted, st, NULL);
+    } else {
+        pump_formatted(px->s, st, NULL);
+    }
 }
 
 static void persist_waited(struct sim *s, void *subject, void *object)
@@ -682,10 +753,9 @@ static void persist_waited(struct sim *s, void *subject, void *object)
     (void)s;
     (void)object;
     struct sse_stream *st = subject;
-    struct proxy *px = st->px;
     st->ev_aux = 0;
-    worker_park(px);
-    executor_submit(&px->ex, &st->job, px->d->executor.cpu.sse_event_s, pump_formatted, st);
+    worker_park(st->px);
+    pump_format(st);
 }
 
 /* The pump takes one event: tracks its id, persists it, formats it. */
@@ -695,7 +765,7 @@ static void pump_process(struct sse_stream *st, double t_event_s)
     const struct design *d = px->d;
     st->pump_busy = true;
     st->t_event_s = t_event_s;
-    struct sse_sub *sub = sub_of(st);
+    struct sse_sub *sub = st->sub;
     if (d->tracker.scope != TRACKER_NONE && sub) {
         trk_add(px, &sub->trk, 1.0);
     }
@@ -704,7 +774,30 @@ static void pump_process(struct sse_stream *st, double t_event_s)
                                   NULL);
         return;
     }
-    executor_submit(&px->ex, &st->job, d->executor.cpu.sse_event_s, pump_formatted, st);
+    pump_format(st);
+}
+
+static void pump_wake(struct sim *s, void *subject, void *object)
+{
+    (void)s;
+    (void)object;
+    struct sse_stream *st = subject;
+    st->ev_wake = 0;
+    st->hold++;
+    if (st->client_gone) {
+        pump_end(st, false); /* the send fails: now the pump notices */
+    } else {
+        pump_next(st);
+    }
+    st->hold--;
+    maybe_free(st);
+}
+
+static void pump_wake_at(struct sse_stream *st)
+{
+    if (!st->ev_wake) {
+        st->ev_wake = sim_schedule_at(st->px->s, st->pump_until_s, 0, pump_wake, st, NULL);
+    }
 }
 
 /* Feeds the pump its pending events; a zero format cost completes inline, so
@@ -716,8 +809,13 @@ static void pump_next(struct sse_stream *st)
     }
     st->in_pump = true;
     while (st->pump_live && !st->pump_busy && !st->blocked && st->pending >= 1.0) {
+        double now = sim_now(st->px->s);
+        if (now < st->pump_until_s) {
+            pump_wake_at(st); /* still formatting the event on the wire */
+            break;
+        }
         st->pending -= 1.0;
-        pump_process(st, sim_now(st->px->s));
+        pump_process(st, now);
     }
     st->in_pump = false;
 }
@@ -736,11 +834,8 @@ static void data_event(struct sse_stream *st)
     if (px->d->spawn.per_event.enabled) {
         tasks_fire(&px->tk, TASK_EVENT); /* spawned on receipt, as the legacy handler does */
     }
-    if (st->pump_busy || st->blocked || st->in_pump) {
-        st->pending += 1.0;
-    } else {
-        pump_process(st, st->t_data_s);
-    }
+    st->pending += 1.0;
+    pump_next(st);
 }
 
 static void upstream_event(struct sim *s, void *subject, void *object)
@@ -964,11 +1059,12 @@ static void stream_conn_ready(struct sim *s, void *who, struct upconn *c, enum c
     bool slow = pf->sse.slow_client_p > 0.0 && gsl_rng_uniform(dr) < pf->sse.slow_client_p;
     st->drain_per_s = (float)sim_dist_sample(
         slow ? &pf->sse.slow_drain_bytes_per_s : &pf->sse.drain_bytes_per_s, dr);
-    struct sse_sub *sub = sub_of(st);
+    struct sse_sub *sub = st->sub;
     double now = sim_now(s);
     double end = sub->end_s;
     if (pf->sse.client_drop_rate_per_s > 0.0) {
-        double drop = now + sim_exp(sim_rng(s, PS_SSE_LIFETIME), 1.0 / pf->sse.client_drop_rate_per_s);
+        double drop =
+            now + sim_exp(sim_rng(s, PS_SSE_LIFETIME), 1.0 / pf->sse.client_drop_rate_per_s);
         st->drop_pending = drop < end;
         end = fmin(end, drop);
     }
@@ -1007,10 +1103,11 @@ void sse_stream_start(struct proxy *px, struct client *cl)
     memset(st, 0, sizeof *st);
     st->px = px;
     st->cl = cl;
+    st->sub = sub;
     st->t_end_s = INFINITY;
     cl->stream = st;
     m->n_streams++;
-    msgq_init(&st->q, &px->mem, &d->sse.channel, d->memory.queued_msg_overhead_bytes);
+    msgq_init(&st->q);
     st->next = px->streams_head;
     if (px->streams_head) {
         px->streams_head->prev = st;
@@ -1127,6 +1224,7 @@ void sse_init(struct proxy *px)
     const struct profile *pf = px->pf;
     px->sse = m;
     sim_pool_init(&m->subs, sizeof(struct sse_sub));
+    msgq_kind_init(&m->qk, &px->mem, &px->d->sse.channel, px->d->memory.queued_msg_overhead_bytes);
     sim_tseries_init(&m->attempts_1s, 0.0, 1.0, (size_t)ceil(pf->duration_s) + 1);
     m->recovery_s = NAN;
     if (pf->sse.fanout_rate_per_s > 0.0 && pf->sse.fanout_share_p > 0.0) {
@@ -1165,10 +1263,17 @@ void sse_collect(struct proxy *px, double *metric, double end_s)
     metric[RM_SSE_EVENTS] = (double)px->n_sse_events;
 }
 
+void sse_settle(struct proxy *px)
+{
+    for (struct sse_stream *st = px->streams_head; st; st = st->next) {
+        write_settle(st);
+    }
+}
+
 void sse_fini(struct proxy *px)
 {
     for (struct sse_stream *st = px->streams_head; st; st = st->next) {
-        msgq_fini(&st->q);
+        msgq_fini(&st->q, qk_of(st));
     }
     px->streams_head = NULL;
     if (px->sse) {

@@ -81,14 +81,21 @@
  * channel or on the wire); a client that notices a dead proxy-side stream
  * later than at once; persistence retries.
  *
- * Costs: per upstream event one arrival event, one executor job (when the
- * format cost is not zero) and one write-completion event (plus one per
- * fire-and-forget task), no allocation; O(1) per event (the tracker's buckets
- * are a fixed ring).  Per stream one entity (424 B) from a free list, a message
- * ring that grows only for queues longer than 4, and two pending events (the
- * next upstream event; one slow timer for the client's end and both keepalive
- * sources); per subscriber one small entity from a free list.  A fan-out walks
- * the live streams: O(streams) per fan-out.
+ * Costs: per upstream event one arrival event.  The executor solves the
+ * format job on submission (sim_fcfs), so when the client's socket is free
+ * and nothing waits in its channel the event is put on the wire at once,
+ * from the instant its formatting ends, and neither the end of the format
+ * nor the end of the write is an event: both are settled when the stream is
+ * next looked at.  Only a backlog (a slow client, a full channel, a second
+ * event while the first is being formatted) costs a format event and a
+ * write event per message, plus one per fire-and-forget task with a
+ * lifetime; no allocation; O(1) per event (the tracker's buckets are a
+ * fixed ring).  Per stream one entity (about 310 B) from a free list, a
+ * message ring of 8 B per message allocated only when a message has to
+ * queue, and two pending events (the next upstream event; one slow timer
+ * for the client's end and both keepalive sources); per subscriber one small
+ * entity from a free list.  A fan-out walks the live streams: O(streams)
+ * per fan-out.
  */
 #ifndef MODELS_SSE_H
 #define MODELS_SSE_H

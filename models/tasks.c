@@ -46,16 +46,21 @@ void tasks_fini(struct tasks *tk)
     }
 }
 
+static void count_started(struct tasks *tk, struct tasks_site *ts)
+{
+    ts->n_spawned++;
+    tk->n_spawned++;
+    if (tk->spawns) {
+        sim_tseries_count(tk->spawns, sim_now(tk->s), 1.0);
+    }
+}
+
 static void count_spawn(struct tasks *tk, struct tasks_site *ts)
 {
     double now = sim_now(tk->s);
+    count_started(tk, ts);
     sim_level_add(&ts->live, now, 1.0);
-    ts->n_spawned++;
-    tk->n_spawned++;
     sim_level_add(&tk->live, now, 1.0);
-    if (tk->spawns) {
-        sim_tseries_count(tk->spawns, now, 1.0);
-    }
     memory_add(tk->mem, MEM_TASKS, tk->task_bytes);
 }
 
@@ -125,15 +130,27 @@ static void fire_granted(struct sim *s, void *who, void *item, bool ok)
 bool tasks_fire(struct tasks *tk, enum task_site site)
 {
     struct tasks_site *ts = &tk->site[site];
+    if (ts->lifetime_s <= 0.0 && !ts->bounded) {
+        /* A zero lifetime ends at the instant it starts: counted, and on the
+         * peaks, with no level change and no event (legacy-reverse's task per
+         * SSE event). */
+        if (tk->live.value >= tk->max_tasks) {
+            tk->n_refused++;
+            return false;
+        }
+        count_started(tk, ts);
+        sim_level_blip(&ts->live, 1.0);
+        sim_level_blip(&tk->live, 1.0);
+        memory_blip(tk->mem, MEM_TASKS, tk->task_bytes);
+        return true;
+    }
     enum tasks_spawn_result r = tasks_spawn(tk, site, fire_granted, ts, NULL);
     if (r == TASKS_REFUSED) {
         return false;
     }
     if (r == TASKS_SPAWNED) {
         if (ts->lifetime_s <= 0.0) {
-            /* A zero lifetime ends at the instant it starts: counted, and no event
-             * (one engine event fewer per SSE event in a task-per-event design). */
-            tasks_exit(tk, site);
+            tasks_exit(tk, site); /* a bounded site's permit is still taken and returned */
         } else {
             sim_schedule(tk->s, ts->lifetime_s, 0, fire_exit, ts, NULL);
         }

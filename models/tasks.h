@@ -29,7 +29,9 @@
  * drops its JoinHandle and leaves the future parked forever): it stays live,
  * keeps its memory and, on a bounded site, its permit.
  *
- * Costs: O(1) per call; one event per fire-and-forget task.
+ * Costs: O(1) per call; one event per fire-and-forget task with a lifetime.
+ * One with a zero lifetime on an unbounded site ends as it starts: it is
+ * counted and reaches the peaks (sim_level_blip), with no event.
  */
 #ifndef MODELS_TASKS_H
 #define MODELS_TASKS_H

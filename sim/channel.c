@@ -30,15 +30,9 @@ void sim_channel_fini(struct sim_channel *ch)
 static void ring_push(struct sim_channel *ch, void *item)
 {
     if (ch->len == ch->cap) {
-        size_t ncap = ch->cap * 2;
-        void **nr = sim_xreallocarray(NULL, ncap, sizeof *nr);
-        for (size_t i = 0; i < ch->len; i++) {
-            nr[i] = ch->ring[(ch->head + i) % ch->cap];
-        }
-        free(ch->ring);
-        ch->ring = nr;
+        ch->ring = sim_ring_grow(ch->ring, sizeof *ch->ring, ch->head, ch->cap, 2 * ch->cap);
         ch->head = 0;
-        ch->cap = ncap;
+        ch->cap *= 2;
     }
     ch->ring[(ch->head + ch->len) % ch->cap] = item;
     ch->len++;

@@ -116,6 +116,18 @@ static inline void sim_level_add(struct sim_level *l, double t_s, double delta)
 {
     sim_level_set(l, t_s, l->value + delta);
 }
+/* value + delta for an instant (something that ends as it starts): it reaches
+ * the peak (or the minimum), but no mean or window, which it occupies for no time. */
+static inline void sim_level_blip(struct sim_level *l, double delta)
+{
+    double v = l->value + delta;
+    if (v > l->max) {
+        l->max = v;
+    }
+    if (v < l->min) {
+        l->min = v;
+    }
+}
 /* Forgets the past (warm-up): the mean restarts at t_s, min and max at the current value. */
 void sim_level_reset(struct sim_level *l, double t_s);
 double sim_level_mean(const struct sim_level *l, double t_s);

@@ -216,6 +216,17 @@ static void task_growth(void **state)
     assert_true(sum.metric[RM_TASKS_LIVE_PEAK].hi <= 50.0 + n + 1e-9);
     assert_true(sum.metric[RM_TASKS_LIVE_PEAK].mean >= 50.0 + n - 1e-9);
     results_summary_fini(&sum);
+
+    /* A zero lifetime: every event task is counted and reaches the peak (the n
+     * drivers plus the one task of that instant), but no task is ever live for
+     * any time, so the mean is the drivers alone. */
+    streams(&e, n, ev, 0.0);
+    run(&e, 2, &sum);
+    CHECK_NEAR(sum.metric[RM_TASKS_SPAWNED_PER_S].mean, n * ev, 2.576 * se_rate);
+    CHECK_NEAR(sum.metric[RM_TASKS_LIVE_MEAN].mean, n, 1e-9);
+    CHECK_NEAR(sum.site_live_mean[RSITE_EVENT].mean, 0.0, 1e-12);
+    CHECK_NEAR(sum.metric[RM_TASKS_LIVE_PEAK].mean, n + 1.0, 1e-9);
+    results_summary_fini(&sum);
 }
 
 static void buffer_pool(void **state)

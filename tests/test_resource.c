@@ -3,11 +3,14 @@
  * test_resource.c - the resources of sim/: FIFO service, timeouts counted,
  * atomic hand-over on release, capacity changes; the channel's put/get
  * waiters and drop-oldest; the weighted semaphore's FIFO order; the token
- * bucket's arithmetic; the free-list pool.
+ * bucket's arithmetic; the free-list pool; the event-free FCFS station
+ * against a resource driven by events.
  */
 #include "check.h"
 
 #include "sim/channel.h"
+#include "sim/dist.h"
+#include "sim/fcfs.h"
 #include "sim/pool.h"
 #include "sim/resource.h"
 #include "sim/sem.h"
@@ -240,6 +243,124 @@ static void test_pool_reuses(void **state)
     sim_pool_fini(&p);
 }
 
+/* ---- sim_fcfs ---- */
+
+/* Three servers, hand-checked: jobs at t = 0, 0, 0, 0, 1 of 4, 2, 3, 1, 1 s.
+ * The fourth waits for the server that frees at 2 and runs 2..3; the fifth
+ * (t = 1) waits for the one that frees at 3 (the second server's successor)
+ * and runs 3..4. */
+static void test_fcfs_exact(void **state)
+{
+    (void)state;
+    struct sim *s = new_sim();
+    struct sim_fcfs q;
+    sim_fcfs_init(&q, s, 3);
+    assert_true(sim_fcfs_admit(&q, 4.0) == 4.0);
+    assert_true(sim_fcfs_admit(&q, 2.0) == 2.0);
+    assert_true(sim_fcfs_admit(&q, 3.0) == 3.0);
+    assert_true(sim_fcfs_admit(&q, 1.0) == 3.0); /* starts at 2 */
+    assert_int_equal(sim_fcfs_waiting(&q, 0.0), 1);
+    s->now_s = 1.0;
+    assert_true(sim_fcfs_admit(&q, 1.0) == 4.0); /* starts at 3 */
+    assert_int_equal(sim_fcfs_waiting(&q, 1.0), 2);
+    assert_int_equal(sim_fcfs_waiting(&q, 2.5), 1);
+    sim_fcfs_settle(&q, 10.0);
+    assert_int_equal(q.n_busy, 0);
+    /* Busy: 3 servers over [0, 3] (2..3: the hand-over keeps 3), then 2 over
+     * [3, 4] (first and fifth), then 0: area 9 + 2 = 11 over 10 s.  Waiting:
+     * 1 over [0, 1], 2 over [1, 2], 1 over [2, 3]: area 4. */
+    CHECK_NEAR(sim_level_mean(&q.busy, 10.0), 1.1, 1e-12);
+    CHECK_NEAR(sim_level_mean(&q.waiting, 10.0), 0.4, 1e-12);
+    assert_true(q.busy.max == 3.0 && q.waiting.max == 2.0);
+    sim_fcfs_fini(&q);
+    sim_destroy(s);
+}
+
+/* The same jobs through a sim_resource held by events: the FCFS station must
+ * give every job the same completion and the levels the same means. */
+struct fcfs_ref {
+    struct sim_resource r;
+    double service[2000];
+    double done[2000];
+    int n_arrived;
+};
+
+static void ref_done(struct sim *s, void *subject, void *object)
+{
+    struct fcfs_ref *f = subject;
+    f->done[(intptr_t)object] = sim_now(s);
+    sim_resource_release(&f->r);
+}
+
+struct ref_job {
+    struct fcfs_ref *f;
+    int i;
+};
+
+static void ref_granted(struct sim *s, void *who, void *item, bool ok)
+{
+    (void)item;
+    (void)ok;
+    struct ref_job *j = who;
+    sim_schedule(s, j->f->service[j->i], 0, ref_done, j->f, (void *)(intptr_t)j->i);
+}
+
+static void ref_arrive(struct sim *s, void *subject, void *object)
+{
+    struct ref_job *j = object;
+    (void)subject;
+    if (sim_resource_acquire(&j->f->r, INFINITY, ref_granted, j, NULL)) {
+        ref_granted(s, j, NULL, true);
+    }
+}
+
+static void test_fcfs_matches_resource(void **state)
+{
+    (void)state;
+    enum { N = 2000, C = 3 };
+    struct sim *s = new_sim();
+    gsl_rng *r = sim_rng(s, 0);
+    static struct fcfs_ref f;
+    static struct ref_job jobs[N];
+    double at[N];
+    double t = 0.0;
+    for (int i = 0; i < N; i++) {
+        t += sim_exp(r, 1.0 / 2.7); /* rho = 2.7 / 3 = 0.9: long queues */
+        at[i] = t;
+        f.service[i] = sim_exp(r, 1.0);
+        jobs[i] = (struct ref_job){&f, i};
+    }
+    sim_resource_init(&f.r, s, C);
+    for (int i = 0; i < N; i++) {
+        sim_schedule_at(s, at[i], 0, ref_arrive, NULL, &jobs[i]);
+    }
+    sim_run(s, INFINITY);
+    double end = sim_now(s);
+    double ref_busy = sim_level_mean(&f.r.busy, end);
+    double ref_wait = sim_level_mean(&f.r.waiters.len, end);
+
+    struct sim *s2 = new_sim();
+    struct sim_fcfs q;
+    sim_fcfs_init(&q, s2, C);
+    size_t max_waiting = 0;
+    for (int i = 0; i < N; i++) {
+        s2->now_s = at[i];
+        double done = sim_fcfs_admit(&q, f.service[i]);
+        CHECK_NEAR(done, f.done[i], 1e-9 * done);
+        size_t w = sim_fcfs_waiting(&q, at[i]);
+        max_waiting = w > max_waiting ? w : max_waiting;
+    }
+    sim_fcfs_settle(&q, end);
+    assert_true(max_waiting > 5); /* the queue was exercised */
+    CHECK_NEAR(sim_level_mean(&q.busy, end), ref_busy, 1e-9);
+    CHECK_NEAR(sim_level_mean(&q.waiting, end), ref_wait, 1e-9);
+    assert_true(q.busy.max == f.r.busy.max && q.waiting.max == f.r.waiters.len.max);
+    sim_fcfs_fini(&q);
+    sim_resource_fini(&f.r);
+    sim_destroy(s2);
+    sim_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +371,8 @@ int main(void)
         cmocka_unit_test(test_sem_weighted_fifo),
         cmocka_unit_test(test_tokenbucket),
         cmocka_unit_test(test_pool_reuses),
+        cmocka_unit_test(test_fcfs_exact),
+        cmocka_unit_test(test_fcfs_matches_resource),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
