@@ -461,7 +461,7 @@ static void rq_session(struct sim *s, void *subject, void *object)
         }
         cl->rq.task_sess = cl->sess;
     }
-    sessions_lock(&px->ss, &cl->rq.lock, rq_acquire, cl);
+    sessions_lock(&px->ss, rq_acquire, cl);
 }
 
 static void rq_spawned(struct proxy *px, struct client *cl)

@@ -35,7 +35,6 @@ enum err_cause {
 
 struct request {
     struct connpool_req up;
-    struct sessions_lock_req lock;
     struct request *prev, *next; /* waiting on the upstream */
     struct upconn *conn;
     struct connpool *cp;

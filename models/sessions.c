@@ -16,7 +16,7 @@ void sessions_init(struct sessions *ss, struct sim *s, struct memory *mem,
     ss->head = ss->tail = NULL;
     ss->n_live = 0.0;
     ss->next_gen = 1;
-    sim_resource_init(&ss->lock, s, 1);
+    sim_fcfs_init(&ss->lock, s, 1);
     ss->hold_s = p->reads_per_request * p->lock_read_s + p->writes_per_request * p->lock_write_s;
     sim_level_init(&ss->live, sim_now(s), 0.0);
     ss->n_created = ss->n_reused = ss->n_evicted = ss->n_expired = 0;
@@ -31,7 +31,7 @@ void sessions_init(struct sessions *ss, struct sim *s, struct memory *mem,
 void sessions_fini(struct sessions *ss)
 {
     sim_pool_fini(&ss->entities);
-    sim_resource_fini(&ss->lock);
+    sim_fcfs_fini(&ss->lock);
     sim_level_fini(&ss->live);
 }
 
@@ -176,33 +176,11 @@ static void sweep(struct sim *s, void *subject, void *object)
     ss->sweep = sim_schedule(s, ss->p->cleanup_interval_s, 2, sweep, ss, NULL);
 }
 
-static void lock_released(struct sim *s, void *subject, void *object)
-{
-    (void)object;
-    struct sessions_lock_req *rq = subject;
-    sim_resource_release(&rq->ss->lock);
-    rq->fn(s, rq->subject, NULL);
-}
-
-static void lock_granted(struct sim *s, void *who, void *item, bool ok)
-{
-    (void)item;
-    (void)ok;
-    struct sessions_lock_req *rq = who;
-    sim_schedule(s, rq->ss->hold_s, 0, lock_released, rq, NULL);
-}
-
-void sessions_lock(struct sessions *ss, struct sessions_lock_req *rq, sim_event_fn *fn,
-                   void *subject)
+void sessions_lock(struct sessions *ss, sim_event_fn *fn, void *subject)
 {
     if (ss->hold_s <= 0.0) {
         fn(ss->s, subject, NULL);
         return;
     }
-    rq->ss = ss;
-    rq->fn = fn;
-    rq->subject = subject;
-    if (sim_resource_acquire(&ss->lock, INFINITY, lock_granted, rq, NULL)) {
-        sim_schedule(ss->s, ss->hold_s, 0, lock_released, rq, NULL);
-    }
+    sim_schedule_at(ss->s, sim_fcfs_admit(&ss->lock, ss->hold_s), 0, fn, subject, NULL);
 }

@@ -18,7 +18,9 @@
  *
  * The lock: each request holds the store's lock for reads_per_request x
  * lock_read_s + writes_per_request x lock_write_s, as one FIFO critical
- * section on a single-unit resource.  This serialises readers (a RwLock would
+ * section on a single server (sim_fcfs: the hold is known when the request
+ * asks, so the release is solved then and only the request's continuation
+ * is an event).  This serialises readers (a RwLock would
  * let reads overlap): conservative, and exact when writes dominate, as they
  * do here (get_or_create_session writes on every request).  At high rates the
  * lock's queue is where contention shows.  A zero hold time costs no event.
@@ -55,7 +57,7 @@
 #include "models/memory.h"
 #include "models/params.h"
 #include "sim/pool.h"
-#include "sim/resource.h"
+#include "sim/fcfs.h"
 #include "sim/sim.h"
 #include "sim/stat.h"
 
@@ -74,12 +76,6 @@ struct session_ref {
     uint32_t gen;
 };
 
-struct sessions_lock_req {
-    struct sessions *ss;
-    sim_event_fn *fn;
-    void *subject;
-};
-
 struct sessions {
     struct sim *s;
     struct memory *mem;
@@ -89,7 +85,7 @@ struct sessions {
     struct session *head, *tail;
     double n_live;
     uint32_t next_gen;
-    struct sim_resource lock;
+    struct sim_fcfs lock;
     double hold_s;
     sim_evid sweep;
     struct sim_level live;
@@ -118,7 +114,6 @@ bool sessions_task_fits(struct sessions *ss, double n, double max_tasks);
 /* A task attributed through ref ends (nothing if the session is gone). */
 void sessions_task_exit(struct sessions *ss, const struct session_ref *ref);
 /* Runs fn(s, subject, NULL) after the request's critical section on the store lock. */
-void sessions_lock(struct sessions *ss, struct sessions_lock_req *rq, sim_event_fn *fn,
-                   void *subject);
+void sessions_lock(struct sessions *ss, sim_event_fn *fn, void *subject);
 
 #endif

@@ -96,6 +96,28 @@ static void mmc_erlang_c(void **state)
     results_summary_fini(&sum);
 }
 
+/* The session lock alone: Poisson requests hold it for a fixed h, so it is an
+ * M/D/1 queue (Pollaczek-Khinchine: Wq = lambda h^2 / (2 (1 - lambda h))), and
+ * the request's latency is Wq + h + its upstream service (an unbounded pool). */
+static void session_lock_md1(void **state)
+{
+    (void)state;
+    struct experiment e;
+    const double lambda = 800.0, h = 0.001, svc = 0.005; /* rho = 0.8 */
+    one_queue(&e, lambda, svc);
+    e.design.sessions.lock_write_s = h;
+    e.design.sessions.writes_per_request = 1.0;
+    e.design.sessions.reads_per_request = 0.0;
+    e.profile.duration_s = 500.0;
+    e.profile.warmup_s = 20.0;
+    e.run.reps = 4;
+    struct exp_summary sum;
+    run(&e, 2, &sum);
+    double wq = lambda * h * h / (2.0 * (1.0 - lambda * h));
+    CHECK_IN_CI(&sum, RM_LATENCY_MEAN_S, wq + h + svc);
+    results_summary_fini(&sum);
+}
+
 static void ports(struct experiment *e, enum client_scope scope, double lambda)
 {
     one_queue(e, lambda, 0.010);
@@ -731,7 +753,8 @@ static void threads_identical(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(mmc_erlang_c),    cmocka_unit_test(port_exhaustion),
+        cmocka_unit_test(mmc_erlang_c),    cmocka_unit_test(session_lock_md1),
+        cmocka_unit_test(port_exhaustion),
         cmocka_unit_test(task_growth),     cmocka_unit_test(buffer_pool),
         cmocka_unit_test(sessions_growth), cmocka_unit_test(leaks),
         cmocka_unit_test(divergence),      cmocka_unit_test(threads_identical),
