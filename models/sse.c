@@ -48,7 +48,8 @@ struct sse_sub {
 
 struct sse_worker {
     double queued, parked, taken, unflushed;
-    sim_evid ev_flush;
+    double busy_until_s;
+    sim_evid ev_flush, ev_done;
     bool busy;
 };
 
@@ -221,7 +222,38 @@ static void trk_add(struct proxy *px, struct sse_tracker *t, double n)
 
 /* ---- the persistence worker: one per proxy, behind a bounded channel ---- */
 
+/* The worker's batch ends at busy_until_s (its CPU is solved on the executor
+ * when it starts).  Like a client's write, the end is an event (ev_done) only
+ * while ids wait behind the batch; otherwise it is settled when the worker is
+ * next looked at (a send, a flush tick), since nothing else happens then. */
 static void worker_kick(struct proxy *px);
+
+static void worker_finish(struct sse_worker *w)
+{
+    w->busy = false;
+    w->unflushed += w->taken;
+    w->taken = 0.0;
+}
+
+static void worker_settle(struct proxy *px)
+{
+    struct sse_worker *w = &px->sse->w;
+    if (w->busy && !w->ev_done && sim_now(px->s) >= w->busy_until_s) {
+        worker_finish(w);
+    }
+}
+
+static void worker_flush(struct sim *s, void *subject, void *object);
+
+/* Ticks on a fixed grid, the first after t_s; a tick missed while idle is
+ * skipped, not replayed. */
+static void worker_flush_after(struct proxy *px, double t_s)
+{
+    struct sse_worker *w = &px->sse->w;
+    double f = px->d->tracker.worker_flush_s;
+    double at = ceil(t_s / f) * f;
+    w->ev_flush = sim_schedule_at(px->s, at > t_s ? at : t_s + f, 2, worker_flush, px, NULL);
+}
 
 static void worker_flush(struct sim *s, void *subject, void *object)
 {
@@ -230,31 +262,36 @@ static void worker_flush(struct sim *s, void *subject, void *object)
     struct proxy *px = subject;
     struct sse_worker *w = &px->sse->w;
     w->ev_flush = 0;
+    worker_settle(px);
     memory_add(&px->mem, MEM_TRACKER, -w->unflushed * px->d->tracker.id_bytes);
     w->unflushed = 0.0;
+    if (w->busy) {
+        worker_flush_after(px, w->busy_until_s); /* the batch in flight flushes later */
+    }
 }
 
 static void worker_done(struct sim *s, void *subject, void *object)
 {
+    (void)s;
     (void)object;
     struct proxy *px = subject;
     struct sse_worker *w = &px->sse->w;
-    const struct tracker_params *tp = &px->d->tracker;
-    w->busy = false;
-    w->unflushed += w->taken;
-    w->taken = 0.0;
-    if (!w->ev_flush) {
-        /* Ticks on a fixed grid; a tick missed while idle is skipped, not replayed. */
-        double now = sim_now(s);
-        double at = ceil(now / tp->worker_flush_s) * tp->worker_flush_s;
-        w->ev_flush = sim_schedule_at(s, at > now ? at : now + tp->worker_flush_s, 2,
-                                      worker_flush, px, NULL);
-    }
-    if (w->parked > 0.0 && w->queued < tp->worker_capacity) {
+    w->ev_done = 0;
+    worker_finish(w);
+    if (w->parked > 0.0 && w->queued < px->d->tracker.worker_capacity) {
         w->parked = 0.0;
         w->queued += 1.0; /* its memory moves with it */
     }
     worker_kick(px);
+}
+
+/* Something waits for the batch in flight: its end becomes an event. */
+static void worker_wait_done(struct proxy *px)
+{
+    struct sse_worker *w = &px->sse->w;
+    if (w->busy && !w->ev_done) {
+        w->ev_done = sim_schedule_at(px->s, w->busy_until_s, 0, worker_done, px, NULL);
+    }
 }
 
 static void worker_kick(struct proxy *px)
@@ -265,20 +302,30 @@ static void worker_kick(struct proxy *px)
     }
     w->taken = fmin(w->queued, px->d->tracker.worker_batch);
     w->queued -= w->taken;
+    double cost = w->taken * px->d->executor.cpu.session_lookup_s;
     w->busy = true;
-    executor_submit(&px->ex, w->taken * px->d->executor.cpu.session_lookup_s,
-                    worker_done, px);
+    w->busy_until_s = cost > 0.0 ? executor_run(&px->ex, cost) : sim_now(px->s);
+    if (!w->ev_flush) {
+        worker_flush_after(px, w->busy_until_s);
+    }
+    if (w->queued >= 1.0 || w->parked > 0.0) {
+        worker_wait_done(px);
+    } else {
+        worker_settle(px); /* a zero cost ends now */
+    }
 }
 
 /* false: the channel is full (the sender waits its send timeout). */
 static bool worker_send(struct proxy *px)
 {
     struct sse_worker *w = &px->sse->w;
+    worker_settle(px);
     if (w->queued >= px->d->tracker.worker_capacity) {
         return false;
     }
     w->queued += 1.0;
     memory_add(&px->mem, MEM_TRACKER, px->d->tracker.id_bytes);
+    worker_wait_done(px);
     worker_kick(px);
     return true;
 }
@@ -294,6 +341,7 @@ static void worker_park(struct proxy *px)
     }
     w->parked = 1.0;
     memory_add(&px->mem, MEM_TRACKER, px->d->tracker.id_bytes);
+    worker_wait_done(px); /* the end of the batch moves it into the channel */
 }
 
 /* ---- bookkeeping ---- */

@@ -89,7 +89,8 @@
  * next looked at.  Only a backlog (a slow client, a full channel, a second
  * event while the first is being formatted) costs a format event and a
  * write event per message, plus one per fire-and-forget task with a
- * lifetime; no allocation; O(1) per event (the tracker's buckets are a
+ * lifetime; the persistence worker's batch ends without an event too, unless
+ * ids wait behind it; no allocation; O(1) per event (the tracker's buckets are a
  * fixed ring).  Per stream one entity (about 310 B) from a free list, a
  * message ring of 8 B per message allocated only when a message has to
  * queue, and two pending events (the next upstream event; one slow timer
