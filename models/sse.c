@@ -82,19 +82,18 @@ struct sse_stream {
     sim_evid ev_up, ev_slow, ev_write, ev_block, ev_aux, ev_wake, ev_idle, ev_recon;
     double t_end_s, ka_t0_s;
     double t_event_s; /* arrival of the event the pump is formatting */
-    double pending;   /* upstream events waiting while the pump formats */
     double pump_until_s; /* the pump's CPU for an event already on the wire ends */
-    double blocked_t_s;
     double write_t_s;     /* arrival of the event being written (< 0: a comment) */
     double write_until_s; /* ... and when its last byte leaves */
     double t_data_s;  /* last upstream data event (idle timeout) */
-    double t_break_s, prev_delay_s; /* proxy-side reconnect */
+    double t_break_s; /* proxy-side reconnect */
     /* Floats and bit-fields where the precision is ample: this struct is most
      * of the simulator's memory per live stream (bench sse). */
-    float drain_per_s, blocked_bytes;
-    float fmt_bytes;      /* size of the event the pump is formatting */
+    float drain_per_s;
+    float fmt_bytes;      /* size of the event the pump is formatting (or is blocked on) */
     float q_data;         /* data messages in the channel */
-    float up_undelivered; /* proxy-side reconnect */
+    float up_undelivered, prev_delay_s; /* proxy-side reconnect */
+    float pending;        /* upstream events waiting for the pump (exact below 2^24) */
     unsigned attempt, hold;
     bool has_tasks : 1, pump_live : 1, ka_live : 1, pump_busy : 1, blocked : 1, writing : 1;
     bool client_gone : 1, healthy : 1, acquiring : 1, up_lost : 1, drop_pending : 1;
@@ -676,9 +675,8 @@ static void put(struct sse_stream *st, double t_s, double bytes, bool is_data)
         }
         switch (ch->on_full) {
         case FULL_BLOCK:
-            st->blocked = true;
-            st->blocked_t_s = t_s;
-            st->blocked_bytes = (float)bytes;
+            SIM_ASSERT(t_s == st->t_event_s);
+            st->blocked = true; /* on the event in t_event_s and fmt_bytes */
             cancel(px->s, &st->ev_up); /* the upstream now waits on TCP backpressure */
             if (isfinite(ch->send_timeout_s)) {
                 st->ev_block = sim_schedule(px->s, ch->send_timeout_s, 0, block_timeout, st, NULL);
@@ -743,8 +741,8 @@ static void write_done(struct sim *s, void *subject, void *object)
     write_next(st);
     st->hold++;
     /* The receiver took a message out: a sender blocked on the full channel proceeds. */
-    if (st->blocked && !msgq_is_full(&st->q, qk_of(st), st->blocked_bytes)) {
-        push(st, st->blocked_t_s, st->blocked_bytes, true);
+    if (st->blocked && !msgq_is_full(&st->q, qk_of(st), st->fmt_bytes)) {
+        push(st, st->t_event_s, st->fmt_bytes, true);
         unblock(st);
     }
     st->hold--;
@@ -931,7 +929,7 @@ static void resumed(struct sse_stream *st, double t_break_s, double undelivered_
     m->n_reconnects++;
     m->n_lost += (uint64_t)(gap - replay);
     m->n_replayed += (uint64_t)replay;
-    st->pending += replay;
+    st->pending += (float)replay;
 }
 
 static void proxy_reconnect_fire(struct sim *s, void *subject, void *object);
@@ -942,7 +940,7 @@ static void proxy_schedule_reconnect(struct sse_stream *st)
     const struct reconnect_params *rp = &px->d->sse.proxy_reconnect;
     double dl = sse_reconnect_delay_s(rp, sim_rng(px->s, PS_RECONNECT), st->attempt,
                                       st->prev_delay_s);
-    st->prev_delay_s = dl;
+    st->prev_delay_s = (float)dl;
     st->ev_recon = sim_schedule(px->s, dl, 0, proxy_reconnect_fire, st, NULL);
 }
 
