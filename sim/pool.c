@@ -32,12 +32,8 @@ void sim_pool__grow(struct sim_pool *p)
         p->chunks = sim_xreallocarray(p->chunks, p->cap_chunks, sizeof *p->chunks);
     }
     p->chunks[p->n_chunks++] = chunk;
-    /* Thread back to front so objects are handed out in address order. */
-    for (size_t i = per; i-- > 0;) {
-        void *obj = chunk + i * p->obj_size;
-        *(void **)obj = p->free;
-        p->free = obj;
-    }
+    p->next = chunk;
+    p->end = chunk + per * p->obj_size;
     p->n_total += per;
 }
 

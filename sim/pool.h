@@ -2,8 +2,10 @@
  *
  * pool.h - a free list of fixed-size objects (entities, waiters, buffers).
  *
- * Objects are carved from chunks of 64 KiB and threaded onto a free list;
- * take pops, give pushes, both O(1) and inline.  Nothing is returned to the
+ * Objects are carved in address order from chunks of 64 KiB, as they are
+ * first needed (so a chunk's untouched tail costs no resident memory), and
+ * given back onto a free list; take pops the free list or carves the next
+ * object, give pushes, all O(1) and inline.  Nothing is returned to the
  * system until sim_pool_fini ("no memory is freed until DESTROY", as SQLite's
  * rowset says), so a model that churns through millions of requests costs no
  * malloc per request after its peak.  Objects come back uninitialised.
@@ -19,6 +21,7 @@
 struct sim_pool {
     size_t obj_size;
     void *free; /* singly linked through the first word of each free object */
+    char *next, *end; /* the current chunk's objects not carved yet */
     void **chunks;
     size_t n_chunks, cap_chunks;
     size_t n_live;
@@ -31,11 +34,16 @@ void sim_pool__grow(struct sim_pool *p);
 
 static inline void *sim_pool_take(struct sim_pool *p)
 {
-    if (p->free == NULL) {
-        sim_pool__grow(p);
-    }
     void *obj = p->free;
-    p->free = *(void **)obj;
+    if (obj) {
+        p->free = *(void **)obj;
+    } else {
+        if (p->next == p->end) {
+            sim_pool__grow(p);
+        }
+        obj = p->next;
+        p->next += p->obj_size;
+    }
     p->n_live++;
     return obj;
 }
