@@ -9,7 +9,10 @@
  * free worker, holds it for its cost, and then its continuation runs.  The
  * busy level gives CPU utilisation; the wait gives the scheduling delay a
  * saturated runtime adds to every request.  A separate blocking pool
- * (spawn_blocking) has its own threads and a queue that may be bounded.
+ * (spawn_blocking) has its own threads and a queue that may be bounded: a
+ * design whose handler makes a synchronous call holds one of its threads for
+ * executor.blocking_work per POST, and a POST that finds the queue full is
+ * refused (503).
  *
  * What it leaves out: work stealing and per-worker local queues (the global
  * FIFO is the fair limit of both), cooperative budget preemption (a job runs

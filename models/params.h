@@ -180,6 +180,7 @@ struct executor_params {
     unsigned workers;           /* W runtime worker threads */
     double blocking_threads;    /* blocking pool size */
     double blocking_queue_max;  /* blocking pool queue (INFINITY: unbounded) */
+    double blocking_work_s;     /* time each POST holds a blocking thread (0: none) */
     struct cpu_costs cpu;
 };
 

@@ -58,6 +58,7 @@ void presets_default_design(struct design *d)
         .workers = 4,
         .blocking_threads = 512.0,
         .blocking_queue_max = INFINITY,
+        .blocking_work_s = 0.0,
         .cpu = {.accept_s = 20e-6,
                 .parse_base_s = 20e-6,
                 .parse_per_kib_s = 5e-6,

@@ -434,6 +434,22 @@ static void rq_acquire(struct sim *s, void *subject, void *object)
     connpool_acquire(&px->pool, &rq->up, rq->deadline_s - sim_now(s), rq_conn_ready, cl);
 }
 
+/* Work the handler hands to spawn_blocking: a blocking thread for
+ * blocking_work_s, FIFO behind the pool's queue; a full queue refuses the
+ * request (503).  Then the request goes upstream. */
+static void rq_blocking(struct sim *s, void *subject, void *object)
+{
+    (void)object;
+    struct client *cl = subject;
+    struct proxy *px = cl->px;
+    double w = px->d->executor.blocking_work_s;
+    if (w <= 0.0) {
+        rq_acquire(s, cl, NULL);
+    } else if (!executor_submit_blocking(&px->ex, w, rq_acquire, cl)) {
+        rq_fail(px, cl, CAUSE_REJECTED, true);
+    }
+}
+
 static void rq_session(struct sim *s, void *subject, void *object)
 {
     (void)object;
@@ -461,7 +477,7 @@ static void rq_session(struct sim *s, void *subject, void *object)
         }
         cl->rq.task_sess = cl->sess;
     }
-    sessions_lock(&px->ss, rq_acquire, cl);
+    sessions_lock(&px->ss, rq_blocking, cl);
 }
 
 static void rq_spawned(struct proxy *px, struct client *cl)

@@ -118,6 +118,40 @@ static void session_lock_md1(void **state)
     results_summary_fini(&sum);
 }
 
+/* The blocking pool: c threads each held a fixed w per POST.  With no queue
+ * it is an M/D/c/c loss system, whose refused share is Erlang B at a = lambda
+ * w whatever the holding time's law (insensitivity); with one thread and an
+ * unbounded queue it is M/D/1 as the lock above. */
+static void blocking_pool(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct exp_summary sum;
+    const double lambda = 40.0, w = 0.1, svc = 0.005; /* a = 4 erlangs */
+    one_queue(&e, lambda, svc);
+    e.design.executor.blocking_threads = 5.0;
+    e.design.executor.blocking_queue_max = 0.0;
+    e.design.executor.blocking_work_s = w;
+    e.profile.duration_s = 2000.0;
+    e.profile.warmup_s = 20.0;
+    e.run.reps = 4;
+    run(&e, 2, &sum);
+    CHECK_IN_CI(&sum, RM_ERROR_RATE_REJECTED, qtheory_erlang_b(5, lambda * w));
+    results_summary_fini(&sum);
+
+    one_queue(&e, 8.0, svc);
+    e.design.executor.blocking_threads = 1.0;
+    e.design.executor.blocking_work_s = w; /* rho = 0.8, queue unbounded */
+    e.profile.duration_s = 4000.0;
+    e.profile.warmup_s = 100.0;
+    e.run.reps = 16;
+    run(&e, 2, &sum);
+    double wq = 8.0 * w * w / (2.0 * (1.0 - 8.0 * w));
+    CHECK_IN_CI(&sum, RM_LATENCY_MEAN_S, wq + w + svc);
+    CHECK_NEAR(sum.metric[RM_ERROR_RATE_REJECTED].mean, 0.0, 0.0);
+    results_summary_fini(&sum);
+}
+
 static void ports(struct experiment *e, enum client_scope scope, double lambda)
 {
     one_queue(e, lambda, 0.010);
@@ -754,7 +788,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mmc_erlang_c),    cmocka_unit_test(session_lock_md1),
-        cmocka_unit_test(port_exhaustion),
+        cmocka_unit_test(blocking_pool),   cmocka_unit_test(port_exhaustion),
         cmocka_unit_test(task_growth),     cmocka_unit_test(buffer_pool),
         cmocka_unit_test(sessions_growth), cmocka_unit_test(leaks),
         cmocka_unit_test(divergence),      cmocka_unit_test(threads_identical),
