@@ -1043,7 +1043,7 @@ static void memory_section(struct report *r)
     rdoc_heading(r->doc, 2, "Growth rate, memory per connection and per session");
     rdoc_para(r->doc,
               "Growth: least-squares slope of memory after the warm-up (a leak shows as a CI "
-              "above zero). Per connection: (peak - base) / peak client connections; per "
+              "above zero); none for a transient profile, which has no steady state. Per connection: (peak - base) / peak client connections; per "
               "session: (peak - base) / peak live sessions; each computed per replication, then "
               "its 95%% CI (n=%s).",
               r->n_text);
@@ -1060,7 +1060,7 @@ static void memory_section(struct report *r)
             struct sim_ci gr = c->sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S];
             fmt_ci(&gr, AXIS_UNIT_BYTES, v, sizeof v);
             snprintf(g, sizeof g, "%s/s", v);
-            cells[row * 4 + 1] = sim_xstrdup(c->ok ? g : "n/a");
+            cells[row * 4 + 1] = sim_xstrdup(c->ok && !isnan(gr.mean) ? g : "n/a");
             data_row(r, "memory_table", r->designs[d], r->profiles[p], "memory_growth_bytes_per_s",
                      NAN, &gr);
             struct sim_ci pc = c->ok ? per_unit(c, RM_CLIENT_CONNS_PEAK)

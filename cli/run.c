@@ -61,6 +61,28 @@ static void print_num(FILE *f, double x)
     }
 }
 
+/* A transient run has no steady state: what it did is in its time series.  Each
+ * series' busiest window (largest mean), with its CI across replications. */
+static void print_peak_windows(const struct exp_summary *sum, int w)
+{
+    printf("transient profile: each series' peak window, mean [%.0f%% CI] across replications "
+           "(every window: timeseries.csv with --out)\n",
+           100.0 * sum->confidence);
+    printf("%-*s %-10s %14s   %-31s %s\n", w, "series", "unit", "peak", "ci", "window ends at");
+    for (int k = 0; k < RS_N && sum->n_steps > 0; k++) {
+        const struct sim_ci *v = &sum->series[(size_t)k * sum->n_steps];
+        size_t best = 0;
+        for (size_t i = 1; i < sum->n_steps; i++) {
+            if (v[i].mean > v[best].mean) {
+                best = i;
+            }
+        }
+        printf("%-*s %-10s %14.6g   [%.6g, %.6g]%*s %.6g s\n", w, results_series[k].name,
+               results_series[k].unit, v[best].mean, v[best].lo, v[best].hi, 4, "",
+               sum->t0_s + sum->dt_s * (double)(best + 1));
+    }
+}
+
 static void print_table(const struct experiment *e, const struct exp_summary *sum,
                         unsigned threads, double wall_s)
 {
@@ -94,6 +116,9 @@ static void print_table(const struct experiment *e, const struct exp_summary *su
         printf(", ");
         print_num(stdout, ci->hi);
         printf("]%*s %zu\n", 4, "", ci->n);
+    }
+    if (e->profile.transient) {
+        print_peak_windows(sum, w);
     }
     if (sum->n_stopped) {
         printf("finding (%zu of %zu replications stopped): %s\n", sum->n_stopped, sum->n_reps,

@@ -165,7 +165,8 @@ static const struct key keys[] = {
           "throughput, at most half the run"),
     PDUR("sample_dt", sample_dt_s, KF_POS, "1s", "time-series sampling grid"),
     PBOOL("transient", transient, "false",
-          "report time series with per-window CIs instead of steady-state means (burst)"),
+          "a terminating run with no steady state (burst): needs warmup 0s, has no memory growth "
+          "slope, and `run` shows each series' peak window with its CI"),
     PE("arrivals.kind", arrivals, arrival_names, "poisson",
        "arrival process: open-loop poisson, bursty onoff (MMPP-2), closed-loop clients, trace replay"),
     P("arrivals.rate", KT_SCHED, rate_per_s, U_RATE, 0, 0, INF, "10/s",
@@ -2341,6 +2342,13 @@ static int finalize_profile(struct load *ld, struct profile *p)
         fmt_qty(b, sizeof b, p->duration_s, U_TIME, "");
         return err_key(ld, CONFIG_PROFILE, "warmup", "out of range (got %s, expected less than duration %s)",
                        a, b);
+    }
+    if (p->transient && (p->warmup_s > 0.0 || p->warmup_mser5)) {
+        fmt_qty(a, sizeof a, p->warmup_s, U_TIME, "");
+        return err_key(ld, CONFIG_PROFILE, "transient",
+                       "conflicts with the warm-up (got warmup %s%s, expected warmup: 0s: a transient "
+                       "run has no steady state to discard a warm-up before)",
+                       a, p->warmup_mser5 ? " and warmup_mser5" : "");
     }
     if (p->sample_dt_s > p->duration_s) {
         fmt_qty(a, sizeof a, p->sample_dt_s, U_TIME, "");

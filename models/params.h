@@ -104,7 +104,7 @@ struct profile {
     double warmup_s;   /* discarded from steady-state metrics (0 with MSER-5 below) */
     bool warmup_mser5; /* detect the warm-up with MSER-5 instead of warmup_s */
     double sample_dt_s; /* time-series grid */
-    bool transient;     /* report time series with per-window CIs (burst) */
+    bool transient;     /* terminating: no warm-up, no steady-state slope (burst) */
 
     enum arrival_kind arrivals;
     struct schedule rate_per_s;  /* open loop: new client connections per second */

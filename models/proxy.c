@@ -863,7 +863,8 @@ void proxy_collect(struct proxy *px, struct rep_result *out)
     const struct sim_tseries *ms = &px->series[RS_MEMORY];
     size_t from = (size_t)ceil(t0 / ms->dt_s - 1e-9);
     size_t to = (size_t)floor(end / ms->dt_s + 1e-9);
-    m[RM_MEMORY_GROWTH_BYTES_PER_S] = guard_slope_per_s(ms, from, to);
+    /* A steady-state slope; a transient run (a burst and its recovery) has none. */
+    m[RM_MEMORY_GROWTH_BYTES_PER_S] = pf->transient ? NAN : guard_slope_per_s(ms, from, to);
     m[RM_CPU_UTILIZATION] = executor_utilization(&px->ex, end);
     m[RM_STOPPED] = px->guard.tripped ? 1.0 : 0.0;
     m[RM_LATENCY_MEAN_S] = sim_tally_mean(&px->latency_tally);

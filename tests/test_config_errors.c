@@ -194,6 +194,9 @@ static void test_cross_field_and_schedule(void **state)
     (void)state;
     expect_error("mix_sum.yaml", "2:18: mix.post_json: out of range (got post_json + post_sse + "
                                  "get_sse = 0.9, expected a sum of 1)");
+    expect_error("transient_warmup.yaml",
+                 "3:12: transient: conflicts with the warm-up (got warmup 10s, expected warmup: 0s: a "
+                 "transient run has no steady state to discard a warm-up before)");
     expect_error("schedule_order.yaml", "4:74: arrivals.rate[2].at: out of order (got 30s, expected "
                                         "a time >= the previous point's)");
     expect_error("degradation_order.yaml",

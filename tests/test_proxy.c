@@ -152,6 +152,26 @@ static void blocking_pool(void **state)
     results_summary_fini(&sum);
 }
 
+/* A transient run has no steady-state slope; the same run marked steady has one. */
+static void transient_no_slope(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct exp_summary sum;
+    one_queue(&e, 50.0, 0.01);
+    e.profile.duration_s = 60.0;
+    e.profile.warmup_s = 0.0;
+    e.run.reps = 2;
+    run(&e, 2, &sum);
+    assert_true(isfinite(sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S].mean));
+    results_summary_fini(&sum);
+    e.profile.transient = true;
+    run(&e, 2, &sum);
+    assert_true(isnan(sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S].mean));
+    assert_true(sum.metric[RM_THROUGHPUT_PER_S].mean > 0.0);
+    results_summary_fini(&sum);
+}
+
 static void ports(struct experiment *e, enum client_scope scope, double lambda)
 {
     one_queue(e, lambda, 0.010);
@@ -788,7 +808,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mmc_erlang_c),    cmocka_unit_test(session_lock_md1),
-        cmocka_unit_test(blocking_pool),   cmocka_unit_test(port_exhaustion),
+        cmocka_unit_test(blocking_pool),   cmocka_unit_test(transient_no_slope),
+        cmocka_unit_test(port_exhaustion),
         cmocka_unit_test(task_growth),     cmocka_unit_test(buffer_pool),
         cmocka_unit_test(sessions_growth), cmocka_unit_test(leaks),
         cmocka_unit_test(divergence),      cmocka_unit_test(threads_identical),
