@@ -284,10 +284,12 @@ static void worker_done(struct sim *s, void *subject, void *object)
     worker_kick(px);
 }
 
-/* Something waits for the batch in flight: its end becomes an event. */
+/* Something waits for the batch in flight: its end becomes an event (or,
+ * if it has already ended unseen, it is settled now). */
 static void worker_wait_done(struct proxy *px)
 {
     struct sse_worker *w = &px->sse->w;
+    worker_settle(px);
     if (w->busy && !w->ev_done) {
         w->ev_done = sim_schedule_at(px->s, w->busy_until_s, 0, worker_done, px, NULL);
     }
@@ -333,6 +335,7 @@ static bool worker_send(struct proxy *px)
 static void worker_park(struct proxy *px)
 {
     struct sse_worker *w = &px->sse->w;
+    worker_settle(px); /* a batch that ended unseen frees the worker first */
     px->sse->n_persist_timeouts++;
     if (w->parked > 0.0) {
         px->sse->n_persist_dropped++;

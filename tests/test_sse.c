@@ -523,6 +523,34 @@ static void persistence_worker(void **state)
     }
 }
 
+/* A worker of capacity 1 whose batch ends with nothing behind it (so without
+ * an event) and a send that times out after that: the parked id must wait for
+ * the next batch, not schedule the ended one's end in the past (found in
+ * review; a Debug build aborted).  One stream at 200 ids/s against a worker
+ * that serves 100/s. */
+static void persistence_worker_park(void **state)
+{
+    (void)state;
+    struct experiment e;
+    streams(&e, 1.0, 200.0);
+    e.profile.duration_s = 20.0;
+    e.design.executor.cpu.session_lookup_s = 0.01;
+    e.design.tracker = (struct tracker_params){
+        .scope = TRACKER_PER_STREAM, .max_ids = 10.0, .id_bytes = 64.0, .ttl_s = INFINITY,
+        .persistence = PERSIST_WORKER, .worker_capacity = 1.0,
+        .worker_send_timeout_s = 0.05, .worker_batch = 1.0, .worker_flush_s = 1.0};
+    e.run.reps = 2;
+    struct exp_summary sum;
+    struct rep_result *res = run_reps(&e, &sum);
+    show(&sum, RM_SSE_PERSIST_TIMEOUTS);
+    show(&sum, RM_CPU_UTILIZATION);
+    assert_true(sum.metric[RM_SSE_PERSIST_TIMEOUTS].lo > 100.0);
+    /* One worker of four busy at most: the worker's 100 ids/s x 10 ms. */
+    CHECK_IN(sum.metric[RM_CPU_UTILIZATION].mean, 0.0, 0.25 + 1e-9);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,7 +559,8 @@ int main(void)
         cmocka_unit_test(storm_full_jitter), cmocka_unit_test(storm_recovery),
         cmocka_unit_test(replay_loss),       cmocka_unit_test(tracker_growth),
         cmocka_unit_test(tracker_per_get_leak), cmocka_unit_test(fanout_bursts),
-        cmocka_unit_test(persistence_worker), cmocka_unit_test(disconnect_detection),
+        cmocka_unit_test(persistence_worker), cmocka_unit_test(persistence_worker_park),
+        cmocka_unit_test(disconnect_detection),
         cmocka_unit_test(yaml_sse_storm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
