@@ -153,6 +153,9 @@ void msgq_push(struct msgq *q, const struct msgq_kind *k, double t_s, double byt
         q->head = 0;
     }
     if (q->len == 0) {
+        q->t0_s = NAN; /* the first data message behind sets the origin */
+    }
+    if (t_s >= 0.0 && isnan(q->t0_s)) {
         q->t0_s = t_s;
     }
     /* The slot's float size is what is counted in and out, so memory cannot drift. */

@@ -117,8 +117,9 @@ struct msgq_kind {
 };
 
 /* A queued message in 8 bytes, as a slow client's queue may hold millions:
- * its enqueue instant as an offset from the queue's t0 (exact to 6e-8 of the
- * time the queue has been non-empty) or -1 for a comment, and its size. */
+ * its enqueue instant as an offset from the queue's t0, the first data
+ * message since the queue was last empty (exact to 6e-8 of the time since),
+ * or -1 for a comment; and its size. */
 struct msgq_slot {
     float dt_s;
     float bytes;
@@ -127,7 +128,7 @@ struct msgq_slot {
 struct msgq {
     struct msgq_slot *ring; /* NULL until the first push */
     uint32_t head, len, cap;
-    double t0_s;  /* the offsets' origin: the first push into the empty queue */
+    double t0_s;  /* the offsets' origin (NAN until a data message is queued) */
     double bytes; /* payload queued */
 };
 

@@ -639,10 +639,30 @@ static void write_next(struct sse_stream *st)
 static void pump_process(struct sse_stream *st, double t_event_s);
 static void block_timeout(struct sim *s, void *subject, void *object);
 
+static void pump_formatted(struct sim *s, void *subject, void *object);
+
+/* The pump's event was put on the wire from pump_until_s, but another message
+ * comes before that instant, while the socket is still free: the event goes
+ * back to the pump, which puts it when its format ends (pump_formatted), as
+ * if there were no fast path, and the newcomer is written first. */
+static void unwire(struct sse_stream *st)
+{
+    struct sim *s = st->px->s;
+    SIM_ASSERT(!st->ev_write && st->write_t_s == st->t_event_s);
+    st->writing = false;
+    st->pump_busy = true;
+    cancel(s, &st->ev_wake); /* pump_formatted feeds the pump instead */
+    sim_schedule_at(s, st->pump_until_s, 0, pump_formatted, st, NULL);
+    st->pump_until_s = sim_now(s);
+}
+
 /* A message that finds the socket free goes straight onto it, never queued. */
 static void push(struct sse_stream *st, double t_s, double bytes, bool is_data)
 {
     write_settle(st);
+    if (st->writing && sim_now(st->px->s) < st->pump_until_s) {
+        unwire(st);
+    }
     if (!st->writing) {
         wire(st, is_data ? t_s : -1.0, bytes, sim_now(st->px->s));
         return;
@@ -770,17 +790,20 @@ static void pump_formatted(struct sim *s, void *subject, void *object)
 }
 
 /* The pump formats its event on a runtime worker, done at f.  When the
- * event's fate at f is already certain (the client is there, its socket is
- * free and nothing waits in its channel), the event goes onto the wire now,
- * from f, and no event is scheduled for f: the pump is only busy until then
- * (pump_until_s), which matters only if another event or the client's
- * departure comes first (pump_wake_at).  Otherwise pump_formatted puts it at f. */
+ * client is there, its socket is free and nothing waits in its channel, the
+ * event goes onto the wire now, from f, and no event is scheduled for f: the
+ * pump is only busy until then (pump_until_s), which matters only if
+ * something comes first: another upstream event (pump_wake_at), the client's
+ * departure (likewise), or a keepalive comment, which takes the free socket
+ * and sends the event back to the pump (unwire).  Otherwise pump_formatted
+ * puts it at f. */
 static void pump_format(struct sse_stream *st)
 {
     struct proxy *px = st->px;
     double cost = px->d->executor.cpu.sse_event_s;
     double bytes = sim_dist_sample(&px->pf->sse.event_bytes, sim_rng(px->s, PS_SSE_EVENTS));
     double f = cost > 0.0 ? executor_run(&px->ex, cost) : sim_now(px->s);
+    st->fmt_bytes = (float)bytes;
     write_settle(st);
     if (st->pump_live && !st->client_gone && !st->writing &&
         !msgq_is_full(&st->q, qk_of(st), bytes)) {
@@ -789,7 +812,6 @@ static void pump_format(struct sse_stream *st)
         wire(st, st->t_event_s, bytes, f);
         return;
     }
-    st->fmt_bytes = (float)bytes;
     if (cost > 0.0) {
         sim_schedule_at(px->s, f, 0, pump_formatted, st, NULL);
     } else {

@@ -25,7 +25,7 @@ struct sim_pool {
     void **chunks;
     size_t n_chunks, cap_chunks;
     size_t n_live;
-    size_t n_total; /* objects carved so far */
+    size_t n_total; /* objects the chunks hold, carved or not */
 };
 
 void sim_pool_init(struct sim_pool *p, size_t obj_size);

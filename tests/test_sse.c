@@ -523,6 +523,40 @@ static void persistence_worker(void **state)
     }
 }
 
+/* The fast path (an event put on the wire when its format is submitted) is
+ * exact: one stream, an event of 10 B every second, a 10 ms format, a socket
+ * draining 1,000 B/s, so every event takes 10 + 10 ms.  With a 16-byte
+ * keepalive every 1.0012 s, ticks 1..8 land inside the format of events 1..8
+ * (at k + 0.0012 k): the comment takes the free socket for 16 ms and the event
+ * waits behind it, latency 0.026 + 0.0012 k s; later ticks fall in or after an
+ * event's write and queue behind it.  The largest latency is event 8's, 35.6 ms
+ * (without the comment going first it would stay 20 ms). */
+static void fast_path_exact(void **state)
+{
+    (void)state;
+    struct experiment e;
+    streams(&e, 1.0, 1.0);
+    e.profile.sse.event_gap_s = sim_dist_deterministic(1.0);
+    e.profile.sse.event_bytes = sim_dist_deterministic(10.0);
+    e.profile.sse.drain_bytes_per_s = sim_dist_deterministic(1000.0);
+    e.profile.sse.slow_client_p = 0.0;
+    e.design.executor.cpu.sse_event_s = 0.01;
+    e.run.reps = 2;
+    struct exp_summary sum;
+    struct rep_result *res = run_reps(&e, &sum);
+    show(&sum, RM_SSE_EVENT_LATENCY_P99_S);
+    CHECK_REL(sum.metric[RM_SSE_EVENT_LATENCY_P99_S].mean, 0.020, 0.011); /* one log bin */
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+
+    e.design.sse.keepalive_s = 1.0012;
+    res = run_reps(&e, &sum);
+    show(&sum, RM_SSE_EVENT_LATENCY_P99_S);
+    CHECK_REL(sum.metric[RM_SSE_EVENT_LATENCY_P99_S].mean, 0.026 + 8 * 0.0012, 0.011);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+}
+
 /* A worker of capacity 1 whose batch ends with nothing behind it (so without
  * an event) and a send that times out after that: the parked id must wait for
  * the next batch, not schedule the ended one's end in the past (found in
@@ -560,6 +594,7 @@ int main(void)
         cmocka_unit_test(replay_loss),       cmocka_unit_test(tracker_growth),
         cmocka_unit_test(tracker_per_get_leak), cmocka_unit_test(fanout_bursts),
         cmocka_unit_test(persistence_worker), cmocka_unit_test(persistence_worker_park),
+        cmocka_unit_test(fast_path_exact),
         cmocka_unit_test(disconnect_detection),
         cmocka_unit_test(yaml_sse_storm),
     };
