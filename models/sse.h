@@ -25,8 +25,9 @@
  * bounded in messages and/or bytes.  Unbounded: queued bytes grow at (event
  * rate x size - drain rate) per slow stream, with nothing dropped, the
  * shadowcat failure mode.  Bounded, by policy when full: block (the pump
- * waits, so the upstream's events wait in its socket; a send_timeout drops the
- * blocked event), drop newest, drop oldest, or disconnect the slow client
+ * waits, so the upstream's events wait in its socket; the blocked event takes
+ * the slot the client writer frees when it takes its next message, as a recv
+ * on tokio's mpsc wakes the sender; a send_timeout drops it), drop newest, drop oldest, or disconnect the slow client
  * (which then reconnects like any broken stream).  Dropped events are counted
  * in total and per stream; the largest queue of any one stream is reported.
  *

@@ -557,6 +557,37 @@ static void fast_path_exact(void **state)
     results_summary_fini(&sum);
 }
 
+/* A bounded channel that blocks its sender: 100 events/s of 1,000 B into a
+ * channel of 2 messages in front of a client draining 50,000 B/s (20 ms a
+ * message).  When the writer takes a message out, the blocked pump's event
+ * takes the freed slot at that instant (tokio's mpsc: a recv frees a slot),
+ * so once full the channel stays full: 2,000 queued bytes in every window.
+ * (Were the room checked before the writer takes its next message, the
+ * channel would hold 1 and 2 messages by turns: 1,500 B.) */
+static void blocked_channel_stays_full(void **state)
+{
+    (void)state;
+    struct experiment e;
+    streams(&e, 1.0, 100.0);
+    e.profile.sse.event_gap_s = sim_dist_deterministic(0.01);
+    e.profile.sse.event_bytes = sim_dist_deterministic(1000.0);
+    e.profile.sse.drain_bytes_per_s = sim_dist_deterministic(50000.0);
+    e.profile.sse.slow_client_p = 0.0;
+    e.profile.duration_s = 20.0;
+    e.design.sse.channel = (struct channel_params){
+        .capacity_msgs = 2.0, .on_full = FULL_BLOCK, .send_timeout_s = INFINITY};
+    e.design.memory.queued_msg_overhead_bytes = 0.0;
+    e.run.reps = 2;
+    struct exp_summary sum;
+    struct rep_result *res = run_reps(&e, &sum);
+    for (size_t i = 1; i < sum.n_steps; i++) {
+        CHECK_NEAR(sum.series[(size_t)RS_QUEUED_BYTES * sum.n_steps + i].mean, 2000.0, 1e-6);
+    }
+    CHECK_NEAR(sum.metric[RM_SSE_EVENTS_DROPPED].mean, 0.0, 0.0);
+    free_reps(&e, res);
+    results_summary_fini(&sum);
+}
+
 /* A worker of capacity 1 whose batch ends with nothing behind it (so without
  * an event) and a send that times out after that: the parked id must wait for
  * the next batch, not schedule the ended one's end in the past (found in
@@ -594,7 +625,7 @@ int main(void)
         cmocka_unit_test(replay_loss),       cmocka_unit_test(tracker_growth),
         cmocka_unit_test(tracker_per_get_leak), cmocka_unit_test(fanout_bursts),
         cmocka_unit_test(persistence_worker), cmocka_unit_test(persistence_worker_park),
-        cmocka_unit_test(fast_path_exact),
+        cmocka_unit_test(fast_path_exact), cmocka_unit_test(blocked_channel_stays_full),
         cmocka_unit_test(disconnect_detection),
         cmocka_unit_test(yaml_sse_storm),
     };
