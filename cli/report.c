@@ -1043,9 +1043,9 @@ static void memory_section(struct report *r)
     rdoc_heading(r->doc, 2, "Growth rate, memory per connection and per session");
     rdoc_para(r->doc,
               "Growth: least-squares slope of memory after the warm-up (a leak shows as a CI "
-              "above zero); none for a transient profile, which has no steady state. Per connection: (peak - base) / peak client connections; per "
-              "session: (peak - base) / peak live sessions; each computed per replication, then "
-              "its 95%% CI (n=%s).",
+              "above zero); none for a transient profile, which has no steady state. Per "
+              "connection: (peak - base) / peak client connections; per session: (peak - base) / "
+              "peak live sessions; each computed per replication, then its 95%% CI (n=%s).",
               r->n_text);
     const char *hdr[] = {"profile / design", "memory growth", "memory per connection",
                          "memory per session"};

@@ -2,6 +2,7 @@
 #include "models/connpool.h"
 
 #include "sim/check.h"
+#include "sim/ring.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -12,8 +12,6 @@ void executor_init(struct executor *ex, struct sim *s, const struct executor_par
                       : 512u; /* tokio's default max_blocking_threads */
     sim_fcfs_init(&ex->blocking, s, bt);
     ex->blocking_queue_max = p->blocking_queue_max;
-    ex->n_blocking_rejected = 0;
-    ex->cpu_s = 0.0;
 }
 
 void executor_fini(struct executor *ex)
@@ -22,9 +20,8 @@ void executor_fini(struct executor *ex)
     sim_fcfs_fini(&ex->blocking);
 }
 
-double executor_run(struct executor *ex, double cost_s)
+double executor_reserve(struct executor *ex, double cost_s)
 {
-    ex->cpu_s += cost_s;
     return sim_fcfs_admit(&ex->workers, cost_s);
 }
 
@@ -34,7 +31,7 @@ void executor_submit(struct executor *ex, double cost_s, sim_event_fn *fn, void 
         fn(ex->s, subject, NULL);
         return;
     }
-    sim_schedule_at(ex->s, executor_run(ex, cost_s), 0, fn, subject, NULL);
+    sim_schedule_at(ex->s, executor_reserve(ex, cost_s), 0, fn, subject, NULL);
 }
 
 bool executor_submit_blocking(struct executor *ex, double cost_s, sim_event_fn *fn,
@@ -43,7 +40,6 @@ bool executor_submit_blocking(struct executor *ex, double cost_s, sim_event_fn *
     struct sim_fcfs *b = &ex->blocking;
     if ((double)sim_fcfs_waiting(b, sim_now(ex->s)) >= ex->blocking_queue_max &&
         b->n_busy >= b->servers) {
-        ex->n_blocking_rejected++;
         return false;
     }
     if (cost_s <= 0.0) {

@@ -23,7 +23,7 @@
  * The workers are a sim_fcfs station: a job's CPU time is known when it is
  * submitted, so its completion instant is known then too.  executor_submit
  * schedules the continuation at that instant (one event per job);
- * executor_run only reserves the CPU and returns the instant, for a caller
+ * executor_reserve only reserves the CPU and returns the instant, for a caller
  * that can settle what happens then without an event of its own (the SSE
  * pump's fast path).  The levels are settled lazily: readers call
  * executor_settle first.
@@ -40,8 +40,6 @@ struct executor {
     struct sim_fcfs workers;
     struct sim_fcfs blocking;
     double blocking_queue_max;
-    uint64_t n_blocking_rejected;
-    double cpu_s; /* CPU time of the jobs submitted */
 };
 
 void executor_init(struct executor *ex, struct sim *s, const struct executor_params *p);
@@ -49,7 +47,7 @@ void executor_fini(struct executor *ex);
 
 /* Reserves cost_s (> 0) of CPU on a runtime worker, FIFO behind the work
  * already submitted, and returns the instant it is done. */
-double executor_run(struct executor *ex, double cost_s);
+double executor_reserve(struct executor *ex, double cost_s);
 /* Runs cost_s of CPU on a runtime worker, then fn(s, subject, NULL).  With
  * cost_s <= 0, fn runs now, before executor_submit returns. */
 void executor_submit(struct executor *ex, double cost_s, sim_event_fn *fn, void *subject);

@@ -305,7 +305,7 @@ static void worker_kick(struct proxy *px)
     w->queued -= w->taken;
     double cost = w->taken * px->d->executor.cpu.session_lookup_s;
     w->busy = true;
-    w->busy_until_s = cost > 0.0 ? executor_run(&px->ex, cost) : sim_now(px->s);
+    w->busy_until_s = cost > 0.0 ? executor_reserve(&px->ex, cost) : sim_now(px->s);
     if (!w->ev_flush) {
         worker_flush_after(px, w->busy_until_s);
     }
@@ -802,7 +802,7 @@ static void pump_format(struct sse_stream *st)
     struct proxy *px = st->px;
     double cost = px->d->executor.cpu.sse_event_s;
     double bytes = sim_dist_sample(&px->pf->sse.event_bytes, sim_rng(px->s, PS_SSE_EVENTS));
-    double f = cost > 0.0 ? executor_run(&px->ex, cost) : sim_now(px->s);
+    double f = cost > 0.0 ? executor_reserve(&px->ex, cost) : sim_now(px->s);
     st->fmt_bytes = (float)bytes;
     write_settle(st);
     if (st->pump_live && !st->client_gone && !st->writing &&

@@ -91,7 +91,10 @@
  * event while the first is being formatted) costs a format event and a
  * write event per message, plus one per fire-and-forget task with a
  * lifetime; the persistence worker's batch ends without an event too, unless
- * ids wait behind it; no allocation; O(1) per event (the tracker's buckets are a
+ * ids wait behind it.  One trace of this shows: a stream whose pump ends
+ * while an event it put on the wire is still being formatted (its upstream
+ * broke and its client is gone) is freed at once rather than when the format
+ * ends, microseconds later; no allocation; O(1) per event (the tracker's buckets are a
  * fixed ring).  Per stream one entity (about 310 B) from a free list, a
  * message ring of 8 B per message allocated only when a message has to
  * queue, and two pending events (the next upstream event; one slow timer

@@ -2,6 +2,7 @@
 #include "sim/channel.h"
 
 #include "sim/check.h"
+#include "sim/ring.h"
 
 #include <stdlib.h>
 

@@ -53,19 +53,6 @@ void *sim_xreallocarray(void *p, size_t n_elems, size_t elem_size)
     return sim_xrealloc(p, n_elems * elem_size);
 }
 
-void *sim_ring_grow(void *ring, size_t elem_size, size_t head, size_t cap, size_t new_cap)
-{
-    SIM_REQUIRE(new_cap > cap && head <= cap);
-    char *to = sim_xreallocarray(NULL, new_cap, elem_size);
-    if (cap > 0) {
-        const char *from = ring;
-        memcpy(to, from + head * elem_size, (cap - head) * elem_size);
-        memcpy(to + (cap - head) * elem_size, from, head * elem_size);
-    }
-    free(ring);
-    return to;
-}
-
 char *sim_xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;

@@ -31,10 +31,6 @@ void *sim_xcalloc(size_t n, size_t size);
 void *sim_xrealloc(void *p, size_t size);
 /* Growth of an array of n_elems elements of elem_size, overflow-checked. */
 void *sim_xreallocarray(void *p, size_t n_elems, size_t elem_size);
-/* A full ring buffer (cap elements of elem_size, the oldest at head) moved to
- * a new array of new_cap > cap elements, oldest first: the caller sets head
- * to 0 and cap to new_cap.  The old array (may be NULL when cap is 0) is freed. */
-void *sim_ring_grow(void *ring, size_t elem_size, size_t head, size_t cap, size_t new_cap);
 char *sim_xstrdup(const char *s);
 /* Prints the out-of-memory message for a request of size bytes and aborts. */
 _Noreturn void sim_oom(size_t size);

@@ -9,6 +9,7 @@
 #include "check.h"
 
 #include "sim/channel.h"
+#include "sim/check.h"
 #include "sim/dist.h"
 #include "sim/fcfs.h"
 #include "sim/pool.h"
@@ -260,7 +261,7 @@ static void test_fcfs_exact(void **state)
     assert_true(sim_fcfs_admit(&q, 3.0) == 3.0);
     assert_true(sim_fcfs_admit(&q, 1.0) == 3.0); /* starts at 2 */
     assert_int_equal(sim_fcfs_waiting(&q, 0.0), 1);
-    s->now_s = 1.0;
+    sim_run(s, 1.0); /* no events: the clock moves to 1 */
     assert_true(sim_fcfs_admit(&q, 1.0) == 4.0); /* starts at 3 */
     assert_int_equal(sim_fcfs_waiting(&q, 1.0), 2);
     assert_int_equal(sim_fcfs_waiting(&q, 2.5), 1);
@@ -276,89 +277,99 @@ static void test_fcfs_exact(void **state)
     sim_destroy(s);
 }
 
-/* The same jobs through a sim_resource held by events: the FCFS station must
- * give every job the same completion and the levels the same means. */
-struct fcfs_ref {
+/* The same jobs through a sim_resource held by events and through the FCFS
+ * station, each job arriving by an event: every job must complete at the same
+ * instant, and the levels must have the same means and peaks. */
+struct fcfs_case {
+    size_t n;
+    double *service;
+    double *done_ref, *done_fcfs;
+    size_t max_waiting;
     struct sim_resource r;
-    double service[2000];
-    double done[2000];
-    int n_arrived;
+    struct sim_fcfs q;
+};
+
+struct fcfs_job {
+    struct fcfs_case *c;
+    size_t i;
 };
 
 static void ref_done(struct sim *s, void *subject, void *object)
 {
-    struct fcfs_ref *f = subject;
-    f->done[(intptr_t)object] = sim_now(s);
-    sim_resource_release(&f->r);
+    struct fcfs_job *j = subject;
+    (void)object;
+    j->c->done_ref[j->i] = sim_now(s);
+    sim_resource_release(&j->c->r);
 }
-
-struct ref_job {
-    struct fcfs_ref *f;
-    int i;
-};
 
 static void ref_granted(struct sim *s, void *who, void *item, bool ok)
 {
     (void)item;
     (void)ok;
-    struct ref_job *j = who;
-    sim_schedule(s, j->f->service[j->i], 0, ref_done, j->f, (void *)(intptr_t)j->i);
+    struct fcfs_job *j = who;
+    sim_schedule(s, j->c->service[j->i], 0, ref_done, j, NULL);
 }
 
 static void ref_arrive(struct sim *s, void *subject, void *object)
 {
-    struct ref_job *j = object;
-    (void)subject;
-    if (sim_resource_acquire(&j->f->r, INFINITY, ref_granted, j, NULL)) {
+    (void)object;
+    struct fcfs_job *j = subject;
+    if (sim_resource_acquire(&j->c->r, INFINITY, ref_granted, j, NULL)) {
         ref_granted(s, j, NULL, true);
     }
+}
+
+static void fcfs_arrive(struct sim *s, void *subject, void *object)
+{
+    (void)object;
+    struct fcfs_job *j = subject;
+    struct fcfs_case *c = j->c;
+    c->done_fcfs[j->i] = sim_fcfs_admit(&c->q, c->service[j->i]);
+    size_t w = sim_fcfs_waiting(&c->q, sim_now(s));
+    c->max_waiting = w > c->max_waiting ? w : c->max_waiting;
 }
 
 static void test_fcfs_matches_resource(void **state)
 {
     (void)state;
-    enum { N = 2000, C = 3 };
-    struct sim *s = new_sim();
-    gsl_rng *r = sim_rng(s, 0);
-    static struct fcfs_ref f;
-    static struct ref_job jobs[N];
-    double at[N];
+    const size_t n = 2000;
+    const unsigned servers = 3;
+    struct fcfs_case c = {.n = n};
+    c.service = sim_xcalloc(n, sizeof *c.service);
+    c.done_ref = sim_xcalloc(n, sizeof *c.done_ref);
+    c.done_fcfs = sim_xcalloc(n, sizeof *c.done_fcfs);
+    struct fcfs_job *jobs = sim_xcalloc(n, sizeof *jobs);
+    struct sim *s_ref = new_sim(), *s_fcfs = new_sim();
+    sim_resource_init(&c.r, s_ref, servers);
+    sim_fcfs_init(&c.q, s_fcfs, servers);
+    gsl_rng *r = sim_rng(s_ref, 0);
     double t = 0.0;
-    for (int i = 0; i < N; i++) {
+    for (size_t i = 0; i < n; i++) {
         t += sim_exp(r, 1.0 / 2.7); /* rho = 2.7 / 3 = 0.9: long queues */
-        at[i] = t;
-        f.service[i] = sim_exp(r, 1.0);
-        jobs[i] = (struct ref_job){&f, i};
+        c.service[i] = sim_exp(r, 1.0);
+        jobs[i] = (struct fcfs_job){&c, i};
+        sim_schedule_at(s_ref, t, 0, ref_arrive, &jobs[i], NULL);
+        sim_schedule_at(s_fcfs, t, 0, fcfs_arrive, &jobs[i], NULL);
     }
-    sim_resource_init(&f.r, s, C);
-    for (int i = 0; i < N; i++) {
-        sim_schedule_at(s, at[i], 0, ref_arrive, NULL, &jobs[i]);
+    sim_run(s_ref, INFINITY);
+    double end = sim_now(s_ref);
+    sim_run(s_fcfs, end);
+    sim_fcfs_settle(&c.q, end);
+    for (size_t i = 0; i < n; i++) {
+        CHECK_NEAR(c.done_fcfs[i], c.done_ref[i], 1e-9 * c.done_ref[i]);
     }
-    sim_run(s, INFINITY);
-    double end = sim_now(s);
-    double ref_busy = sim_level_mean(&f.r.busy, end);
-    double ref_wait = sim_level_mean(&f.r.waiters.len, end);
-
-    struct sim *s2 = new_sim();
-    struct sim_fcfs q;
-    sim_fcfs_init(&q, s2, C);
-    size_t max_waiting = 0;
-    for (int i = 0; i < N; i++) {
-        s2->now_s = at[i];
-        double done = sim_fcfs_admit(&q, f.service[i]);
-        CHECK_NEAR(done, f.done[i], 1e-9 * done);
-        size_t w = sim_fcfs_waiting(&q, at[i]);
-        max_waiting = w > max_waiting ? w : max_waiting;
-    }
-    sim_fcfs_settle(&q, end);
-    assert_true(max_waiting > 5); /* the queue was exercised */
-    CHECK_NEAR(sim_level_mean(&q.busy, end), ref_busy, 1e-9);
-    CHECK_NEAR(sim_level_mean(&q.waiting, end), ref_wait, 1e-9);
-    assert_true(q.busy.max == f.r.busy.max && q.waiting.max == f.r.waiters.len.max);
-    sim_fcfs_fini(&q);
-    sim_resource_fini(&f.r);
-    sim_destroy(s2);
-    sim_destroy(s);
+    assert_true(c.max_waiting > 5); /* the queue was exercised */
+    CHECK_NEAR(sim_level_mean(&c.q.busy, end), sim_level_mean(&c.r.busy, end), 1e-9);
+    CHECK_NEAR(sim_level_mean(&c.q.waiting, end), sim_level_mean(&c.r.waiters.len, end), 1e-9);
+    assert_true(c.q.busy.max == c.r.busy.max && c.q.waiting.max == c.r.waiters.len.max);
+    sim_fcfs_fini(&c.q);
+    sim_resource_fini(&c.r);
+    sim_destroy(s_fcfs);
+    sim_destroy(s_ref);
+    free(jobs);
+    free(c.service);
+    free(c.done_ref);
+    free(c.done_fcfs);
 }
 
 int main(void)
