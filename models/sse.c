@@ -914,6 +914,8 @@ static void upstream_event(struct sim *s, void *subject, void *object)
     (void)s;
     (void)object;
     struct sse_stream *st = subject;
+    /* The pump reads the subscriber's tracker a little later: start that miss now. */
+    __builtin_prefetch(st->sub);
     st->ev_up = 0;
     st->hold++;
     data_event(st);
