@@ -301,6 +301,7 @@ int cli_run(int argc, char **argv)
     }
     if (lrc != SIM_OK) {
         fprintf(stderr, "proxysim run: %s\n", err.msg);
+        config_free_experiment(e); /* a scenario loaded before its --set failed */
         free(e);
         return 2;
     }
