@@ -207,9 +207,9 @@ static void print_tables(const struct cmp_run *c, const struct xpsetup *x, doubl
             const struct paired_result *r = &c->res[p * RM_N + (size_t)m];
             enum axis_unit u = axis_unit_of(results_metrics[m].unit);
             char a[64], b[64], d[64], ch[32], wr[16];
-            xpsetup_fmt_ci(a, sizeof a, &r->a, u);
-            xpsetup_fmt_ci(b, sizeof b, &r->b, u);
-            xpsetup_fmt_ci(d, sizeof d, &r->diff, u);
+            axis_format_ci(&r->a, u, a, sizeof a);
+            axis_format_ci(&r->b, u, b, sizeof b);
+            axis_format_ci(&r->diff, u, d, sizeof d);
             if (isnan(r->rel_change)) {
                 snprintf(ch, sizeof ch, "-");
             } else {

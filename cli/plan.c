@@ -96,7 +96,7 @@ static void print_point(const struct plan *pl, const struct capsearch_point *p)
     for (size_t j = 0; j < pl->n_slo; j++) {
         int m = pl->slo[j].metric;
         char b[64];
-        xpsetup_fmt_ci(b, sizeof b, &p->ci[j], axis_unit_of(results_metrics[m].unit));
+        axis_format_ci(&p->ci[j], axis_unit_of(results_metrics[m].unit), b, sizeof b);
         printf("  %s %s%s", results_metrics[m].name, b,
                p->slo_met[j] ? " ok" : p->slo_failed[j] ? " FAIL" : " ?");
     }

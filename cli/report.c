@@ -134,33 +134,11 @@ static const char *ext_of(enum chart_format f)
 
 /* ---- formatting ---- */
 
-/* "12.3 ms [11.9, 12.8]": the mean with the prefix chosen for it, the bounds
- * in the same prefix so they read together. */
-static char *fmt_ci(const struct sim_ci *ci, enum axis_unit unit, char *buf, size_t size)
-{
-    char m[48], lo[32], hi[32];
-    if (ci->n == 0 || isnan(ci->mean)) {
-        snprintf(buf, size, "n/a");
-        return buf;
-    }
-    axis_format(ci->mean, unit, m, sizeof m);
-    if (isnan(ci->half)) {
-        snprintf(buf, size, "%s (n=%zu, no CI)", m, ci->n);
-        return buf;
-    }
-    double ref = fmax(fabs(ci->mean), fmax(fabs(ci->lo), fabs(ci->hi)));
-    axis_format_as(ci->lo, ref, unit, false, lo, sizeof lo);
-    axis_format_as(ci->hi, ref, unit, false, hi, sizeof hi);
-    axis_format_as(ci->mean, ref, unit, true, m, sizeof m);
-    snprintf(buf, size, "%s [%s, %s]", m, lo, hi);
-    return buf;
-}
-
-/* The same with n, for sentences: "12.3 ms (95% CI 11.9-12.8, n=10)". */
+/* A mean and its CI with n, for sentences: "12.3 ms (95% CI 11.9-12.8, n=10)". */
 static char *fmt_ci_n(const struct sim_ci *ci, enum axis_unit unit, char *buf, size_t size)
 {
     char c[128];
-    fmt_ci(ci, unit, c, sizeof c);
+    axis_format_ci(ci, unit, c, sizeof c);
     /* The results are used so that GCC's truncation warning (which -O2 with
      * -g raises here) knows a clipped sentence is accepted. */
     int w = ci->n == 0 || isnan(ci->mean) || isnan(ci->half)
@@ -1023,7 +1001,7 @@ static void memory_section(struct report *r)
             for (size_t d = 1; d < r->nd; d++) {
                 struct sim_ci ci = paired(cell_at(r, 0, p), cell_at(r, d, p), RM_MEMORY_BYTES_PEAK);
                 char v[128];
-                fmt_ci(&ci, AXIS_UNIT_BYTES, v, sizeof v);
+                axis_format_ci(&ci, AXIS_UNIT_BYTES, v, sizeof v);
                 char txt[192];
                 snprintf(txt, sizeof txt, "%s%s", v,
                          sim_ci_excludes(&ci, 0.0) ? "" : " (not significant)");
@@ -1058,19 +1036,19 @@ static void memory_section(struct report *r)
             snprintf(lab, sizeof lab, "%s / %s", r->profiles[p], r->designs[d]);
             cells[row * 4] = sim_xstrdup(lab);
             struct sim_ci gr = c->sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S];
-            fmt_ci(&gr, AXIS_UNIT_BYTES, v, sizeof v);
+            axis_format_ci(&gr, AXIS_UNIT_BYTES, v, sizeof v);
             snprintf(g, sizeof g, "%s/s", v);
             cells[row * 4 + 1] = sim_xstrdup(c->ok && !isnan(gr.mean) ? g : "n/a");
             data_row(r, "memory_table", r->designs[d], r->profiles[p], "memory_growth_bytes_per_s",
                      NAN, &gr);
             struct sim_ci pc = c->ok ? per_unit(c, RM_CLIENT_CONNS_PEAK)
                                      : (struct sim_ci){NAN, NAN, NAN, NAN, 0};
-            cells[row * 4 + 2] = sim_xstrdup(fmt_ci(&pc, AXIS_UNIT_BYTES, v, sizeof v));
+            cells[row * 4 + 2] = sim_xstrdup(axis_format_ci(&pc, AXIS_UNIT_BYTES, v, sizeof v));
             data_row(r, "memory_table", r->designs[d], r->profiles[p], "memory_per_conn_bytes",
                      NAN, &pc);
             struct sim_ci ps = c->ok ? per_unit(c, RM_SESSIONS_LIVE_PEAK)
                                      : (struct sim_ci){NAN, NAN, NAN, NAN, 0};
-            cells[row * 4 + 3] = sim_xstrdup(fmt_ci(&ps, AXIS_UNIT_BYTES, v, sizeof v));
+            cells[row * 4 + 3] = sim_xstrdup(axis_format_ci(&ps, AXIS_UNIT_BYTES, v, sizeof v));
             data_row(r, "memory_table", r->designs[d], r->profiles[p], "memory_per_session_bytes",
                      NAN, &ps);
         }
@@ -1140,14 +1118,14 @@ static void tasks_section(struct report *r)
                 continue;
             }
             const struct sim_ci *total = &c->sum.metric[RM_TASKS_LIVE_MEAN];
-            cells[row * nc + 1] = sim_xstrdup(fmt_ci(total, AXIS_UNIT_NONE, v, sizeof v));
+            cells[row * nc + 1] = sim_xstrdup(axis_format_ci(total, AXIS_UNIT_NONE, v, sizeof v));
             int best = -1;
             for (int j = 0; j < n_sites; j++) {
                 int k = sites[j];
                 const struct sim_ci *live = &c->sum.site_live_mean[k];
                 const struct sim_ci *rate = &c->sum.site_spawned_per_s[k];
-                snprintf(txt, sizeof txt, "%s\n%s", fmt_ci(live, AXIS_UNIT_NONE, v, sizeof v),
-                         fmt_ci(rate, AXIS_UNIT_PER_S, w, sizeof w));
+                snprintf(txt, sizeof txt, "%s\n%s", axis_format_ci(live, AXIS_UNIT_NONE, v, sizeof v),
+                         axis_format_ci(rate, AXIS_UNIT_PER_S, w, sizeof w));
                 cells[row * nc + 2 + (size_t)j] = sim_xstrdup(txt);
                 data_row(r, "spawn_sites", r->designs[d], r->profiles[p], results_site_names[k],
                          NAN, live);
@@ -1194,8 +1172,8 @@ static void tasks_section(struct report *r)
         char a[160], b[160], cc[160];
         const struct cell *ch = cell_at(r, d, hi), *cl = cell_at(r, d, lo);
         fmt_ci_n(&ch->sum.metric[RM_TASKS_LIVE_PEAK], AXIS_UNIT_NONE, a, sizeof a);
-        fmt_ci(&cl->sum.metric[RM_TASKS_LIVE_PEAK], AXIS_UNIT_NONE, b, sizeof b);
-        fmt_ci(&ch->sum.metric[RM_CLIENT_CONNS_PEAK], AXIS_UNIT_NONE, cc, sizeof cc);
+        axis_format_ci(&cl->sum.metric[RM_TASKS_LIVE_PEAK], AXIS_UNIT_NONE, b, sizeof b);
+        axis_format_ci(&ch->sum.metric[RM_CLIENT_CONNS_PEAK], AXIS_UNIT_NONE, cc, sizeof cc);
         if (findings_spawn_bounded(ds)) {
             char cap[48];
             axis_format(ds->spawn.max_tasks, AXIS_UNIT_NONE, cap, sizeof cap);

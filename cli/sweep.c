@@ -223,8 +223,8 @@ static void print_table(const struct sweep *sw, const struct xpsetup *x, double 
         for (size_t k = 0; k < N_TABLE_METRICS; k++) {
             int m = table_metrics[k];
             char b[64];
-            xpsetup_fmt_ci(b, sizeof b, &sw->ci[p * RM_N + (size_t)m],
-                           axis_unit_of(results_metrics[m].unit));
+            axis_format_ci(&sw->ci[p * RM_N + (size_t)m], axis_unit_of(results_metrics[m].unit), b,
+                           sizeof b);
             printf("%-28s", b);
         }
         printf("\n");

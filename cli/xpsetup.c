@@ -154,19 +154,3 @@ void xpsetup_progress_fn(void *ctx, size_t done, size_t total)
     progress_update(&xp->pg, done, total);
 }
 
-void xpsetup_fmt_ci(char *buf, size_t size, const struct sim_ci *ci, enum axis_unit u)
-{
-    char m[32], lo[32], hi[32];
-    axis_format(ci->mean, u, m, sizeof m);
-    if (isnan(ci->half)) {
-        snprintf(buf, size, "%s", m);
-        return;
-    }
-    double ref = fmax(fabs(ci->lo), fabs(ci->hi));
-    if (ref == 0.0) {
-        ref = fabs(ci->mean);
-    }
-    axis_format_as(ci->lo, ref, u, false, lo, sizeof lo);
-    axis_format_as(ci->hi, ref, u, false, hi, sizeof hi);
-    snprintf(buf, size, "%s [%s, %s]", m, lo, hi);
-}

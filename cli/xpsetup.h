@@ -49,9 +49,6 @@ char *xpsetup_path(const char *dir, const char *name);
 /* Full precision, the shortest text that reads back to the same double; empty for NAN. */
 void xpsetup_num(char *buf, size_t size, double v);
 
-/* "12.3 ms [11.9, 12.8]", or the mean alone when there is no CI. */
-void xpsetup_fmt_ci(char *buf, size_t size, const struct sim_ci *ci, enum axis_unit u);
-
 /* The progress line of a batch of trials: reps done out of the batch and
  * points done (trials of a point are consecutive, so points done is about
  * reps done / reps per point, plus the points of earlier batches). */

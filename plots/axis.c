@@ -154,6 +154,26 @@ char *axis_format_as(double v, double ref, enum axis_unit unit, bool with_symbol
     return buf;
 }
 
+char *axis_format_ci(const struct sim_ci *ci, enum axis_unit unit, char *buf, size_t size)
+{
+    char m[48], lo[32], hi[32];
+    if (ci->n == 0 || isnan(ci->mean)) {
+        snprintf(buf, size, "n/a");
+        return buf;
+    }
+    if (isnan(ci->half)) {
+        axis_format(ci->mean, unit, m, sizeof m);
+        snprintf(buf, size, "%s (n=%zu, no CI)", m, ci->n);
+        return buf;
+    }
+    double ref = fmax(fabs(ci->mean), fmax(fabs(ci->lo), fabs(ci->hi)));
+    axis_format_as(ci->lo, ref, unit, false, lo, sizeof lo);
+    axis_format_as(ci->hi, ref, unit, false, hi, sizeof hi);
+    axis_format_as(ci->mean, ref, unit, true, m, sizeof m);
+    snprintf(buf, size, "%s [%s, %s]", m, lo, hi);
+    return buf;
+}
+
 char *axis_format_tick(double v, double ref, double step, enum axis_unit unit, char *buf,
                        size_t size)
 {

@@ -24,6 +24,8 @@
 #ifndef PLOTS_AXIS_H
 #define PLOTS_AXIS_H
 
+#include "sim/stat.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -71,6 +73,11 @@ char *axis_format(double v, enum axis_unit unit, char *buf, size_t size);
  * of "12.3 ms [11.9, 12.8]" are axis_format_as(lo, 0.0123, ..., false). */
 char *axis_format_as(double v, double ref, enum axis_unit unit, bool with_symbol, char *buf,
                      size_t size);
+
+/* A mean and its CI in one prefix, "12.3 ms [11.9, 12.8]" (the bounds would
+ * otherwise read in a unit of their own); "12.3 ms (n=1, no CI)" without a
+ * half-width; "n/a" without a mean. */
+char *axis_format_ci(const struct sim_ci *ci, enum axis_unit unit, char *buf, size_t size);
 
 /* As axis_format, with the prefix fixed by `ref` (the largest magnitude on
  * the axis) and the decimals by `step`, so all labels of one axis agree.

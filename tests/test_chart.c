@@ -147,6 +147,30 @@ static void test_format_tick(void **state)
     check_tick_label(300.0, 600.0, 100.0, AXIS_UNIT_S, "300 s");
 }
 
+static void check_ci_text(double mean, double lo, double hi, size_t n, enum axis_unit u,
+                          const char *want)
+{
+    struct sim_ci ci = {.mean = mean, .lo = lo, .hi = hi, .half = (hi - lo) / 2.0, .n = n};
+    char buf[96];
+    axis_format_ci(&ci, u, buf, sizeof buf);
+    if (strcmp(buf, want) != 0) {
+        fail_msg("axis_format_ci(%.6g [%.6g, %.6g]): got \"%s\", want \"%s\"", mean, lo, hi, buf,
+                 want);
+    }
+}
+
+static void test_format_ci(void **state)
+{
+    (void)state;
+    /* the mean and its bounds in one prefix, the widest magnitude's (found by a
+     * new user: "830 us [0.0226, 1.64]" had its bounds in ms) */
+    check_ci_text(0.00083, 0.0000226, 0.00164, 4, AXIS_UNIT_S, "0.83 ms [0.0226, 1.64]");
+    check_ci_text(356352.0, -22732.8, 735232.0, 4, AXIS_UNIT_BYTES, "348 KiB [-22.2, 718]");
+    check_ci_text(0.914, 0.596, 1.23, 4, AXIS_UNIT_S, "0.914 s [0.596, 1.23]");
+    check_ci_text(2.5, NAN, NAN, 1, AXIS_UNIT_S, "2.5 s (n=1, no CI)");
+    check_ci_text(NAN, NAN, NAN, 0, AXIS_UNIT_S, "n/a");
+}
+
 /* ---- rendering ------------------------------------------------------------- */
 
 struct fixture {
@@ -641,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_ticks_log),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_format_tick),
+        cmocka_unit_test(test_format_ci),
         cmocka_unit_test(test_timeseries),
         cmocka_unit_test(test_stacked),
         cmocka_unit_test(test_latency),
