@@ -19,7 +19,7 @@ struct command {
 
 static const struct command commands[] = {
     {"validate", cli_validate, "run built-in queueing models against queueing theory"},
-    {"bench", cli_bench, "engine benchmarks (mm1, hold)"},
+    {"bench", cli_bench, "engine and SSE benchmarks (mm1, hold, reps, sse)"},
     {"run", cli_run, "replications of a design under a traffic profile, with CIs"},
     {"fit", cli_fit, "fit distributions to samples, or a rate schedule to arrival times"},
     {"report", cli_report, "every profile x design: the review report (md, html, charts)"},

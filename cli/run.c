@@ -13,6 +13,7 @@
  */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/xpsetup.h"
 #include "models/config.h"
 #include "models/proxy.h"
 #include "models/results.h"
@@ -33,21 +34,15 @@ static const char *USAGE =
     "SCENARIO [--profile P --design D] [--reps N] [--seed S] [--threads T] [--set k=v] "
     "[--out DIR] [--json]";
 
-struct progress {
-    double t0_s;
-    bool shown;
-};
-
-static void on_progress(void *ctx, size_t done, size_t total)
+/* What is shown of a CI: one replication has a mean but no interval, so its
+ * bounds are shown as nan (null in JSON), not as a zero-width interval. */
+static struct sim_ci shown(const struct sim_ci *ci)
 {
-    struct progress *pg = ctx;
-    double el = guard_wall_s() - pg->t0_s;
-    if (el < 1.0) {
-        return;
+    struct sim_ci c = *ci;
+    if (c.n < 2) {
+        c.lo = c.hi = NAN;
     }
-    pg->shown = true;
-    fprintf(stderr, "\rproxysim run: %zu/%zu replications, %.1f s", done, total, el);
-    fflush(stderr);
+    return c;
 }
 
 static void print_num(FILE *f, double x)
@@ -77,8 +72,9 @@ static void print_peak_windows(const struct exp_summary *sum, int w)
                 best = i;
             }
         }
+        struct sim_ci c = shown(&v[best]);
         printf("%-*s %-10s %14.6g   [%.6g, %.6g]%*s %.6g s\n", w, results_series[k].name,
-               results_series[k].unit, v[best].mean, v[best].lo, v[best].hi, 4, "",
+               results_series[k].unit, c.mean, c.lo, c.hi, 4, "",
                sum->t0_s + sum->dt_s * (double)(best + 1));
     }
 }
@@ -103,7 +99,7 @@ static void print_table(const struct experiment *e, const struct exp_summary *su
     }
     printf("%-*s %-10s %14s   %-31s %s\n", w, "metric", "unit", "mean", "ci", "n");
     for (int m = 0; m < RM_N; m++) {
-        const struct sim_ci *ci = &sum->metric[m];
+        const struct sim_ci shown_ci = shown(&sum->metric[m]), *ci = &shown_ci;
         printf("%-*s %-10s ", w, results_metrics[m].name, results_metrics[m].unit);
         char buf[64];
         FILE *mem = fmemopen(buf, sizeof buf, "w");
@@ -151,7 +147,7 @@ static void print_json(const struct experiment *e, const struct exp_summary *sum
     }
     printf("\",\"metrics\":{");
     for (int m = 0; m < RM_N; m++) {
-        const struct sim_ci *ci = &sum->metric[m];
+        const struct sim_ci shown_ci = shown(&sum->metric[m]), *ci = &shown_ci;
         printf("%s\"%s\":{\"unit\":\"%s\",\"mean\":", m ? "," : "", results_metrics[m].name,
                results_metrics[m].unit);
         json_num(stdout, ci->mean);
@@ -166,10 +162,6 @@ static void print_json(const struct experiment *e, const struct exp_summary *sum
 
 static int write_csvs(const char *dir, const struct exp_summary *sum)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "proxysim run: --out %s: %s\n", dir, strerror(errno));
-        return 2;
-    }
     size_t len = strlen(dir) + 32;
     char *path = sim_xmalloc(len);
     snprintf(path, len, "%s/summary.csv", dir);
@@ -181,7 +173,7 @@ static int write_csvs(const char *dir, const struct exp_summary *sum)
     }
     fprintf(f, "name,unit,mean,ci_low,ci_high,n\n");
     for (int m = 0; m < RM_N; m++) {
-        const struct sim_ci *ci = &sum->metric[m];
+        const struct sim_ci shown_ci = shown(&sum->metric[m]), *ci = &shown_ci;
         fprintf(f, "%s,%s,%.9g,%.9g,%.9g,%zu\n", results_metrics[m].name, results_metrics[m].unit,
                 ci->mean, ci->lo, ci->hi, ci->n);
     }
@@ -202,7 +194,8 @@ static int write_csvs(const char *dir, const struct exp_summary *sum)
     for (size_t i = 0; i < sum->n_steps; i++) {
         fprintf(f, "%.6g", sum->t0_s + sum->dt_s * (double)(i + 1));
         for (int k = 0; k < RS_N; k++) {
-            const struct sim_ci *ci = &sum->series[(size_t)k * sum->n_steps + i];
+            const struct sim_ci shown_ci = shown(&sum->series[(size_t)k * sum->n_steps + i]),
+                                *ci = &shown_ci;
             fprintf(f, ",%.9g,%.9g,%.9g", ci->mean, ci->lo, ci->hi);
         }
         fprintf(f, "\n");
@@ -315,21 +308,26 @@ int cli_run(int argc, char **argv)
         e->run.seed = seed;
     }
     unsigned nthreads = threads ? (unsigned)threads : (e->run.threads ? e->run.threads : sim_cpu_count());
+    if (out && xpsetup_mkdir("run", out) != 0) {
+        config_free_experiment(e); /* before the run, not after it */
+        free(e);
+        return 2;
+    }
 
     struct rep_result *res = sim_xcalloc(e->run.reps, sizeof *res);
     struct sim_err *errs = sim_xcalloc(e->run.reps, sizeof *errs);
-    struct progress pg = {.t0_s = guard_wall_s()};
+    struct progress pg;
+    progress_init(&pg, "run", "reps", false);
+    double t0 = guard_wall_s();
     double warmup_used_s = e->profile.warmup_s;
     struct proxy_run_opts ro = {.threads = nthreads,
-                                .progress = isatty(STDERR_FILENO) ? on_progress : NULL,
+                                .progress = progress_update,
                                 .progress_ctx = &pg,
                                 .warmup_s_out = &warmup_used_s};
     size_t failed = proxy_replicate(e, &ro, res, errs);
     e->profile.warmup_s = warmup_used_s; /* what the figures exclude, for the outputs */
-    double wall = guard_wall_s() - pg.t0_s;
-    if (pg.shown) {
-        fprintf(stderr, "\n");
-    }
+    double wall = guard_wall_s() - t0;
+    progress_finish(&pg);
     for (size_t i = 0; i < e->run.reps; i++) {
         if (errs[i].code != SIM_OK) {
             fprintf(stderr, "proxysim run: replication %zu (seed %" PRIu64 "): %s\n", i,

@@ -117,8 +117,13 @@ int xpsetup_mkdir(const char *cmd, const char *dir)
         }
     }
     free(p);
+    struct stat st;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "proxysim %s: --out %s: %s\n", cmd, dir, strerror(errno));
+        return 2;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "proxysim %s: --out %s: not a directory\n", cmd, dir);
         return 2;
     }
     return 0;

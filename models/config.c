@@ -423,7 +423,7 @@ static const struct key keys[] = {
     S("description", KT_STR, description, U_NONE, 0, 0, 0, "", "one line shown by `proxysim list`"),
     S("run.reps", KT_UINT, run.reps, U_NONE, 0, 1, 100000, "10", "independent replications"),
     S("run.seed", KT_U64, run.seed, U_NONE, 0, 0, 0, "1", "master seed; every stream derives from it"),
-    S("run.threads", KT_UINT, run.threads, U_NONE, 0, 0, 4096, "0", "worker threads (0: all cores)"),
+    S("run.threads", KT_UINT, run.threads, U_NONE, 0, 0, 1024, "0", "worker threads (0: all cores)"),
     S("run.confidence", KT_NUM, run.confidence, U_NONE, 0, 0.5, 0.9999, "0.95",
       "confidence level of every interval"),
 };
@@ -2346,9 +2346,10 @@ static int finalize_profile(struct load *ld, struct profile *p)
     if (p->transient && (p->warmup_s > 0.0 || p->warmup_mser5)) {
         fmt_qty(a, sizeof a, p->warmup_s, U_TIME, "");
         return err_key(ld, CONFIG_PROFILE, "transient",
-                       "conflicts with the warm-up (got warmup %s%s, expected warmup: 0s: a transient "
-                       "run has no steady state to discard a warm-up before)",
-                       a, p->warmup_mser5 ? " and warmup_mser5" : "");
+                       "conflicts with the warm-up (got warmup %s%s, expected warmup: 0s%s: a "
+                       "transient run has no steady state to discard a warm-up before)",
+                       a, p->warmup_mser5 ? " and warmup_mser5: true" : "",
+                       p->warmup_mser5 ? " and warmup_mser5: false" : "");
     }
     if (p->sample_dt_s > p->duration_s) {
         fmt_qty(a, sizeof a, p->sample_dt_s, U_TIME, "");

@@ -2,22 +2,26 @@
 # SPDX-License-Identifier: MIT
 #
 # cli_badinput.sh BIN - bad input through the command line: each case must exit
-# with status 2 and print exactly one error line that names where the fault is.
+# with status 2 before simulating anything (nothing on stdout) and print exactly
+# one error line that names where the fault is.
 # Under AddressSanitizer a leak on the error path turns the status into 23, so
 # this also checks that an error path frees what it loaded.
 bin=$1
 err=$(mktemp)
-trap 'rm -f "$err"' EXIT
+out=$(mktemp)
+file=$(mktemp)
+trap 'rm -f "$err" "$out" "$file"' EXIT
 fails=0
 
 expect() { # expect SUBSTRING ARGS...
     want=$1
     shift
-    "$bin" "$@" >/dev/null 2>"$err"
+    "$bin" "$@" >"$out" 2>"$err"
     rc=$?
     lines=$(wc -l <"$err")
-    if [ "$rc" -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$want" "$err"; then
-        echo "FAIL: proxysim $* -> status $rc, $lines stderr lines, expected 2 and one line with '$want':"
+    if [ "$rc" -ne 2 ] || [ "$lines" -ne 1 ] || [ -s "$out" ] || ! grep -qF -- "$want" "$err"; then
+        echo "FAIL: proxysim $* -> status $rc, $lines stderr lines, stdout $(wc -c <"$out") bytes;"
+        echo "  expected 2, one line with '$want' and nothing on stdout:"
         cat "$err"
         fails=$((fails + 1))
     fi
@@ -29,4 +33,5 @@ expect "--set:1:1: bogus: unknown key" run low:bounded-target --set bogus=1
 expect "transient: conflicts with the warm-up" run burst --set warmup=5s
 expect "--reps" run low --reps 0
 expect "--vary warmup=401s" sweep low --vary warmup=1s:500s:100s --reps 2
+expect "--out $file: not a directory" run low --reps 2 --out "$file"
 exit $fails
