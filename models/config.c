@@ -656,7 +656,11 @@ static size_t suggest_limit(const char *want)
 }
 
 /* "; did you mean 'x'?" for an unknown key, or "". */
-static void suggest_key(enum config_kind kind, const char *full, char *out, size_t size)
+/* "; did you mean 'x'?" for a misspelt key, or "" when nothing is close; with
+ * whole_path (a --set, where the key is written in full) the suggestion is
+ * the whole dotted path, otherwise the name within its section. */
+static void suggest_key(enum config_kind kind, const char *full, bool whole_path, char *out,
+                        size_t size)
 {
     out[0] = '\0';
     const char *dot = strrchr(full, '.');
@@ -684,7 +688,11 @@ static void suggest_key(enum config_kind kind, const char *full, char *out, size
         }
     }
     if (b.dist <= suggest_limit(leaf)) {
-        snprintf(out, size, "; did you mean '%s'?", b.name);
+        if (whole_path && plen > 0) {
+            snprintf(out, size, "; did you mean '%.*s.%s'?", (int)plen, full, b.name);
+        } else {
+            snprintf(out, size, "; did you mean '%s'?", b.name);
+        }
         return;
     }
     /* The right leaf in the wrong section: `max_conns` at the top means upstream.max_conns. */
@@ -2264,7 +2272,7 @@ static int walk(struct doc *d, enum config_kind kind, void *out, const yaml_node
                         node_type_name(vn), full);
         }
         char hint[CONFIG_PATH_MAX + 40];
-        suggest_key(kind, full, hint, sizeof hint);
+        suggest_key(kind, full, false, hint, sizeof hint);
         return errn(d, kn, full, "unknown key (got '%s', expected a %s key%s)",
                     shown(name, got, sizeof got), config_kind_name(kind), hint);
     }
@@ -2498,11 +2506,22 @@ static int apply_set(struct load *ld, struct experiment *ex, const char *assignm
             n_found++;
         }
     }
-    if (n_found == 0) {
+    const char *first_under = NULL; /* --set mix={...}: a section is set key by key */
+    for (size_t i = 0; n_found == 0 && i < N_KEYS && !first_under; i++) {
+        size_t n = strlen(path);
+        if (kinds[keys[i].kind] && strncmp(keys[i].path, path, n) == 0 && keys[i].path[n] == '.') {
+            first_under = keys[i].path;
+        }
+    }
+    if (first_under) {
+        rc = err_at(ld, "--set", 1, 1, path,
+                    "is a section (got '%s', expected one of its keys per --set, such as %s)",
+                    shown(path, got, sizeof got), first_under);
+    } else if (n_found == 0) {
         char hint[CONFIG_PATH_MAX + 40] = "";
         for (int k = 0; k < CONFIG_N_KINDS && hint[0] == '\0'; k++) {
             if (kinds[k]) {
-                suggest_key((enum config_kind)k, path, hint, sizeof hint);
+                suggest_key((enum config_kind)k, path, true, hint, sizeof hint);
             }
         }
         rc = err_at(ld, "--set", 1, 1, path, "unknown key (got '%s', expected a key of docs/CONFIG.md%s)",

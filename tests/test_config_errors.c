@@ -231,7 +231,11 @@ static void test_set_errors(void **state)
                                  "whole number >= 1 or 'unlimited')");
     assert_int_equal(config_apply_set(ex, "upstream.max_con=3", &err), SIM_EINVAL);
     assert_string_equal(err.msg, "--set:1:1: upstream.max_con: unknown key (got 'upstream.max_con', "
-                                 "expected a key of docs/CONFIG.md; did you mean 'max_conns'?)");
+                                 "expected a key of docs/CONFIG.md; did you mean 'upstream.max_conns'?)");
+    /* A section is set key by key (a mapping value used to read "did you mean 'mix'?"). */
+    assert_int_equal(config_apply_set(ex, "mix={post_json: 1}", &err), SIM_EINVAL);
+    assert_string_equal(err.msg, "--set:1:1: mix: is a section (got 'mix', expected one of its keys "
+                                 "per --set, such as mix.post_json)");
     assert_int_equal(config_apply_set(ex, "name=x", &err), SIM_EINVAL);
     assert_string_equal(err.msg, "--set:1:1: name: ambiguous key (got 'name', expected profile.name "
                                  "or design.name or scenario.name)");
