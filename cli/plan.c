@@ -161,9 +161,7 @@ static void write_charts(const struct plan *pl, const struct capsearch_result *r
         snprintf(sub, sizeof sub, "%s, evaluated points of the search, 95%% CI bands, master seed "
                  "%" PRIu64, pl->scenario, pl->seed);
         snprintf(file, sizeof file, "plan_%s.png", results_metrics[m].name);
-        enum axis_unit ku = !pl->v.unit[0] ? AXIS_UNIT_NONE
-                            : pl->v.unit[0] == '/' ? AXIS_UNIT_PER_S
-                            : strchr(pl->v.unit, 'B') ? AXIS_UNIT_BYTES : AXIS_UNIT_S;
+        enum axis_unit ku = vary_axis_unit(&pl->v);
         /* A search spans decades (30 s at one connection, 13 ms at 128): a log
          * axis keeps the points near the bound readable. */
         double ymin = INFINITY, ymax = 0.0;

@@ -60,21 +60,6 @@ struct sweep {
     struct sim_ci *ci; /* n_points x RM_N */
 };
 
-static enum axis_unit key_unit(const struct vary *v)
-{
-    const char *u = v->unit;
-    if (!u[0]) {
-        return AXIS_UNIT_NONE;
-    }
-    if (u[0] == '/') {
-        return AXIS_UNIT_PER_S;
-    }
-    if (strchr(u, 'B')) {
-        return AXIS_UNIT_BYTES;
-    }
-    return AXIS_UNIT_S;
-}
-
 /* Point index -> value index of key j (first key outermost). */
 static size_t coord(const struct sweep *sw, size_t point, size_t j)
 {
@@ -137,7 +122,7 @@ static int line_chart(const struct sweep *sw, const char *dir, const char *file,
     snprintf(sub, sizeof sub, "%s, %u replications per point, master seed %" PRIu64 ", 95%% CI bands",
              sw->scenario, sw->reps, sw->seed);
     struct chart_opts o = {.title = title, .subtitle = sub, .x_label = sw->v[0].key,
-                           .x_unit = key_unit(&sw->v[0]),
+                           .x_unit = vary_axis_unit(&sw->v[0]),
                            .y_unit = axis_unit_of(results_metrics[metrics[0]].unit),
                            .x_log = sw->v[0].is_range && sw->v[0].step == 0.0 && sw->v[0].n > 2,
                            .y_label = n_m == 1 ? results_metrics[metrics[0]].name : NULL};
@@ -165,8 +150,8 @@ static int heatmap(const struct sweep *sw, const char *dir, int m, struct sim_er
              sw->scenario, sw->reps, sw->seed);
     snprintf(file, sizeof file, "heatmap_%s.png", results_metrics[m].name);
     struct chart_opts o = {.title = title, .subtitle = sub, .x_label = sw->v[1].key,
-                           .y_label = sw->v[0].key, .x_unit = key_unit(&sw->v[1]),
-                           .y_unit = key_unit(&sw->v[0])};
+                           .y_label = sw->v[0].key, .x_unit = vary_axis_unit(&sw->v[1]),
+                           .y_unit = vary_axis_unit(&sw->v[0])};
     char *path = xpsetup_path(dir, file);
     int rc = chart_heatmap(&o, &g, path, err);
     free(path);

@@ -4,6 +4,7 @@
  */
 #include "cli/vary.h"
 
+#include "models/config.h"
 #include "sim/check.h"
 
 #include <ctype.h>
@@ -13,30 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Base-unit factors of the suffixes models/config.c accepts; the loader
- * re-checks every text, this table only places values on an axis. */
-struct unit_factor {
-    const char *name;
-    double factor;
-};
-static const struct unit_factor units[] = {
-    {"", 1},          {"ns", 1e-9},     {"us", 1e-6},     {"ms", 1e-3},    {"s", 1},
-    {"sec", 1},       {"min", 60},      {"h", 3600},      {"d", 86400},    {"B", 1},
-    {"KB", 1e3},      {"kB", 1e3},      {"KiB", 1024},    {"MB", 1e6},     {"MiB", 1048576.0},
-    {"GB", 1e9},      {"GiB", 1073741824.0}, {"TB", 1e12}, {"/s", 1},      {"/min", 1.0 / 60},
-    {"/h", 1.0 / 3600}, {"/ms", 1e3},
-};
-
-static bool unit_factor(const char *u, double *f)
+/* A unit suffix read exactly as the loader reads it (models/config.c), so a
+ * sweep accepts what a config file accepts. */
+static bool unit_factor(const char *u, double *f, int *family)
 {
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (strcmp(units[i].name, u) == 0) {
-            *f = units[i].factor;
-            return true;
-        }
-    }
-    return false;
+    return config_unit_factor(u, f, family);
 }
+
+#define UNITS_EXPECTED                                                                             \
+    "expected a unit of docs/CONFIG.md: ns, us, ms, s, min, h, d; B, KB, KiB, MB, MiB, GB, GiB; "  \
+    "/s, /min, /h; B/s, KiB/s, MiB/s; or none"
 
 /* "20ms" -> 20 and "ms".  Returns false when there is no number. */
 static bool split_number(const char *s, size_t len, double *num, char *unit, size_t usize)
@@ -122,22 +109,31 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
                              "or lo:hi:xFACTOR)", flag, text);
             goto fail;
         }
-        if ((uhi[0] && strcmp(uhi, ulo) != 0) || (ust[0] && (geometric || strcmp(ust, ulo) != 0))) {
-            rc = sim_err_set(err, SIM_EINVAL, "%s '%s': units differ (expected the unit of lo, '%s', "
-                             "on hi and step, or none)", flag, text, ulo);
+        double f, fhi, fst;
+        int fam, fam_hi, fam_st;
+        const char *bad = !unit_factor(ulo, &f, &fam)                          ? ulo
+                          : uhi[0] && !unit_factor(uhi, &fhi, &fam_hi)         ? uhi
+                          : ust[0] && !geometric && !unit_factor(ust, &fst, &fam_st) ? ust
+                                                                                : NULL;
+        if (bad) {
+            rc = sim_err_set(err, SIM_EINVAL, "%s '%s': unknown unit '%s' (" UNITS_EXPECTED ")",
+                             flag, text, bad);
             goto fail;
         }
-        double f;
-        if (!unit_factor(ulo, &f)) {
-            rc = sim_err_set(err, SIM_EINVAL, "%s '%s': unknown unit '%s' (expected ns, us, ms, s, "
-                             "min, h, B, KiB, MiB, GiB, KB, MB, GB, /s, /min or none)", flag, text, ulo);
+        if ((uhi[0] && fam_hi != fam) || (ust[0] && (geometric || fam_st != fam))) {
+            rc = sim_err_set(err, SIM_EINVAL, "%s '%s': units differ (expected units of one kind, "
+                             "that of lo '%s', on hi and step; a factor has none)", flag, text, ulo);
             goto fail;
         }
+        /* hi and step in lo's unit: 250us:2ms:x2 runs 250, 500, 1000, 2000 us. */
+        hi = uhi[0] ? hi * fhi / f : hi;
+        st = ust[0] ? st * fst / f : st;
         if (!(hi >= lo)) {
             rc = sim_err_set(err, SIM_EINVAL, "%s '%s': hi < lo (expected lo <= hi)", flag, text);
             goto fail;
         }
         snprintf(out->unit, sizeof out->unit, "%s", ulo);
+        out->family = fam;
         out->is_range = true;
         out->lo = lo;
         if (geometric) {
@@ -177,10 +173,12 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
         }
     } else {
         const char *s = list;
+        int list_family = 0;
         for (;;) {
             const char *comma = strchr(s, ',');
             size_t len = comma ? (size_t)(comma - s) : strlen(s);
             double x, f;
+            int fam;
             char u[16];
             if (!split_number(s, len, &x, u, sizeof u)) {
                 rc = sim_err_set(err, SIM_EINVAL, "%s '%s': bad value '%.*s' (expected numbers "
@@ -188,15 +186,19 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
                                  (int)len, s);
                 goto fail;
             }
-            if (!unit_factor(u, &f)) {
-                rc = sim_err_set(err, SIM_EINVAL, "%s '%s': unknown unit '%s' (expected ns, us, ms, "
-                                 "s, min, h, B, KiB, MiB, GiB, KB, MB, GB, /s, /min or none)", flag,
-                                 text, u);
+            if (!unit_factor(u, &f, &fam)) {
+                rc = sim_err_set(err, SIM_EINVAL, "%s '%s': unknown unit '%s' (" UNITS_EXPECTED ")",
+                                 flag, text, u);
                 goto fail;
             }
-            if (!out->unit[0]) {
+            if (out->n == 0) {
                 /* The unit family of the list, for chart axes (10ms,1s are both times). */
                 snprintf(out->unit, sizeof out->unit, "%s", u);
+                list_family = out->family = fam;
+            } else if (fam != list_family) {
+                rc = sim_err_set(err, SIM_EINVAL, "%s '%s': units differ (got '%s' after '%s', "
+                                 "expected units of one kind)", flag, text, u, out->unit);
+                goto fail;
             }
             push(out, &cap, x, u, f);
             if (!comma) {
@@ -209,6 +211,13 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
 fail:
     vary_fini(out);
     return rc;
+}
+
+enum axis_unit vary_axis_unit(const struct vary *v)
+{
+    static const enum axis_unit by_family[] = {AXIS_UNIT_NONE, AXIS_UNIT_S, AXIS_UNIT_BYTES,
+                                               AXIS_UNIT_PER_S, AXIS_UNIT_BYTES};
+    return v->family >= 0 && v->family < 5 ? by_family[v->family] : AXIS_UNIT_NONE;
 }
 
 void vary_fini(struct vary *v)

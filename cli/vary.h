@@ -21,6 +21,7 @@
 #ifndef CLI_VARY_H
 #define CLI_VARY_H
 
+#include "plots/axis.h"
 #include "sim/err.h"
 
 #include <stdbool.h>
@@ -37,12 +38,15 @@ struct vary {
     bool is_range;                    /* lo:hi forms */
     double lo, step;                  /* ranges in the written unit (step 0 for xFACTOR) */
     char unit[16];                    /* the written unit suffix, "" for none */
+    int family;                       /* config_unit_factor's: 0 none, 1 time, 2 size, ... */
 };
 
 /* allow_plain_range: accept lo:hi (plan).  Returns SIM_OK or SIM_EINVAL with err set. */
 int vary_parse(const char *flag, const char *text, bool allow_plain_range, struct vary *out,
                struct sim_err *err);
 void vary_fini(struct vary *v);
+/* The chart axis of the values' unit (B/s shows as bytes: the axis has no byte rate). */
+enum axis_unit vary_axis_unit(const struct vary *v);
 /* "KEY=TEXT" for value i into buf. */
 void vary_assignment(const struct vary *v, size_t i, char *buf, size_t size);
 

@@ -846,6 +846,22 @@ static enum qstat parse_quantity(const char *s, enum kunit unit, double *out, co
     return Q_OK;
 }
 
+bool config_unit_factor(const char *suffix, double *factor, int *family)
+{
+    char one[48];
+    if (snprintf(one, sizeof one, "1%s", suffix) >= (int)sizeof one) {
+        return false;
+    }
+    for (enum kunit u = U_NONE; u <= U_BYTERATE; u++) {
+        const char *unit_at = NULL;
+        if (parse_quantity(one, u, factor, &unit_at) == Q_OK) {
+            *family = (int)u;
+            return true;
+        }
+    }
+    return false;
+}
+
 static const char *unit_suffix(enum kunit u)
 {
     static const char *const sfx[] = {"", "s", "B", "/s", "B/s"};

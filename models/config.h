@@ -115,6 +115,13 @@ const struct config_builtin *config_builtin_find(enum config_kind kind, const ch
 /* The `description:` of a built-in, or "" (for `proxysim list`). */
 void config_builtin_description(const struct config_builtin *b, char *buf, size_t size);
 
+/* A unit suffix the configs accept ("ms", "µs", "MiB", "/min", "KiB/s", "" for a
+ * plain number): its factor to the base unit (s, B, /s, B/s) and its family (1
+ * time, 2 size, 3 rate, 4 byte rate, 0 none), so tools that place values on an
+ * axis (sweep --vary) read units exactly as the loader does.  False when the
+ * configs would not accept it. */
+bool config_unit_factor(const char *suffix, double *factor, int *family);
+
 /* ---- the key table, for docs checks and tools ---- */
 
 size_t config_key_count(void);

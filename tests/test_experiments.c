@@ -291,7 +291,8 @@ static void bad_input(void **state)
     struct vary v;
     static const char *const bad[] = {"upstream.max_conns=1:8:0", "upstream.max_conns=a,b",
                                       "upstream.max_conns=8:1:1", "upstream.max_conns=1:8",
-                                      "noequals", "k=1:8:x1", "k=10zz,20zz"};
+                                      "noequals", "k=1:8:x1", "k=10zz,20zz",
+                                      "k=10ms,5MiB", "k=1ms:5MiB:1ms"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         sim_err_clear(&err);
         assert_int_equal(vary_parse("--vary", bad[i], false, &v, &err), SIM_EINVAL);
@@ -306,6 +307,18 @@ static void bad_input(void **state)
     assert_int_equal(vary_parse("--vary", "k=10ms:40ms:x2", false, &v, &err), 0);
     assert_int_equal(v.n, 3);
     assert_true(fabs(v.base[2] - 0.04) < 1e-15);
+    vary_fini(&v);
+    /* Every unit a config accepts, read by the loader's own table (a new user's
+     * MiB/s, µs and mixed-prefix ranges were refused): */
+    assert_int_equal(vary_parse("--vary", "k=1MiB/s,2MiB/s", false, &v, &err), 0);
+    assert_true(v.base[1] == 2.0 * 1048576.0 && vary_axis_unit(&v) == AXIS_UNIT_BYTES);
+    vary_fini(&v);
+    assert_int_equal(vary_parse("--vary", "k=250\xc2\xb5s,1ms", false, &v, &err), 0);
+    assert_true(fabs(v.base[0] - 250e-6) < 1e-18 && vary_axis_unit(&v) == AXIS_UNIT_S);
+    vary_fini(&v);
+    assert_int_equal(vary_parse("--vary", "k=250us:2ms:x2", false, &v, &err), 0);
+    assert_int_equal(v.n, 4); /* 250, 500, 1000, 2000 us */
+    assert_string_equal(v.text[3], "2000us");
     vary_fini(&v);
     struct capsearch_slo s[CAPSEARCH_MAX_SLO];
     size_t n;
