@@ -101,17 +101,22 @@ static void print_table(const struct experiment *e, const struct exp_summary *su
     for (int m = 0; m < RM_N; m++) {
         const struct sim_ci shown_ci = shown(&sum->metric[m]), *ci = &shown_ci;
         printf("%-*s %-10s ", w, results_metrics[m].name, results_metrics[m].unit);
-        char buf[64];
-        FILE *mem = fmemopen(buf, sizeof buf, "w");
+        char mean[64] = "", bounds[96] = "";
+        FILE *mem = fmemopen(mean, sizeof mean, "w");
         if (mem) {
             print_num(mem, ci->mean);
             fclose(mem);
         }
-        printf("%14s   [", buf);
-        print_num(stdout, ci->lo);
-        printf(", ");
-        print_num(stdout, ci->hi);
-        printf("]%*s %zu\n", 4, "", ci->n);
+        mem = fmemopen(bounds, sizeof bounds, "w");
+        if (mem) {
+            fputc('[', mem);
+            print_num(mem, ci->lo);
+            fputs(", ", mem);
+            print_num(mem, ci->hi);
+            fputc(']', mem);
+            fclose(mem);
+        }
+        printf("%14s   %-31s %zu\n", mean, bounds, ci->n); /* columns under the header */
     }
     if (e->profile.transient) {
         print_peak_windows(sum, w);

@@ -2931,7 +2931,11 @@ static void print_value(FILE *f, const struct key *k, const void *base)
             /* The exact form is not the one people write; say what it means. */
             char m[64], cv[40];
             double mean = sim_dist_mean(d);
-            fmt_qty(m, sizeof m, mean, k->unit, "unlimited");
+            /* 12 digits: exp(mu + s^2/2) of a mean written as 8KiB reads 8192, not
+             * 8191.9999999999945 (the comment explains; the value above is exact). */
+            char r12[40];
+            snprintf(r12, sizeof r12, "%.12g", mean);
+            fmt_qty(m, sizeof m, strtod(r12, NULL), k->unit, "unlimited");
             snprintf(cv, sizeof cv, "%.3g", sqrt(sim_dist_var(d)) / mean);
             fprintf(f, "  # mean %s, cv %s", m, cv);
         }
