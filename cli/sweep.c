@@ -194,8 +194,14 @@ static void print_table(const struct sweep *sw, const struct xpsetup *x, double 
            "%u %s  wall %.1f s\n",
            sw->scenario, sw->seed, sw->n_points, sw->reps, 100 * sw->conf, x->exec.n_workers,
            x->exec.kind, wall_s);
+    int kw[MAX_VARY]; /* a key's column fits its name and its values */
     for (size_t j = 0; j < sw->n_vary; j++) {
-        printf("%-14.14s ", sw->v[j].key);
+        kw[j] = (int)strlen(sw->v[j].key);
+        for (size_t i = 0; i < sw->v[j].n; i++) {
+            int len = (int)strlen(sw->v[j].text[i]);
+            kw[j] = len > kw[j] ? len : kw[j];
+        }
+        printf("%-*s ", kw[j], sw->v[j].key);
     }
     for (size_t k = 0; k < N_TABLE_METRICS; k++) {
         printf("%-28s", results_metrics[table_metrics[k]].name);
@@ -203,7 +209,7 @@ static void print_table(const struct sweep *sw, const struct xpsetup *x, double 
     printf("\n");
     for (size_t p = 0; p < sw->n_points; p++) {
         for (size_t j = 0; j < sw->n_vary; j++) {
-            printf("%-14s ", sw->v[j].text[coord(sw, p, j)]);
+            printf("%-*s ", kw[j], sw->v[j].text[coord(sw, p, j)]);
         }
         for (size_t k = 0; k < N_TABLE_METRICS; k++) {
             int m = table_metrics[k];
