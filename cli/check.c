@@ -62,7 +62,9 @@ int cli_check(int argc, char **argv)
         enum config_kind kind = CONFIG_SCENARIO;
         int rc = config_load_any(argv[i], &kind, ex, &err);
         for (size_t j = 0; rc == SIM_OK && j < n_sets; j++) {
-            rc = config_apply_set(ex, sets[j], &err);
+            /* A scenario takes any key; a profile or design only its own. */
+            rc = config_apply_set_in(ex, kind == CONFIG_SCENARIO ? CONFIG_N_KINDS : kind, sets[j],
+                                     &err);
         }
         if (rc != SIM_OK) {
             fprintf(stderr, "%s\n", err.msg);

@@ -2681,10 +2681,24 @@ int config_build_experiment(const char *profile, const char *design,
 
 int config_apply_set(struct experiment *ex, const char *assignment, struct sim_err *err)
 {
+    return config_apply_set_in(ex, CONFIG_N_KINDS, assignment, err);
+}
+
+int config_apply_set_in(struct experiment *ex, enum config_kind only, const char *assignment,
+                        struct sim_err *err)
+{
     struct load *ld = sim_xmalloc(sizeof *ld);
     load_init(ld, err);
     enum config_kind touched = CONFIG_SCENARIO;
     int rc = apply_set(ld, ex, assignment, &touched);
+    if (rc == SIM_OK && only < CONFIG_N_KINDS && touched != only && touched != CONFIG_SCENARIO) {
+        const char *eq = strchr(assignment, '=');
+        char key[CONFIG_PATH_MAX];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - assignment), assignment);
+        rc = err_at(ld, "--set", 1, 1, key, "wrong kind (got a %s key, expected a %s key: the "
+                    "document is a %s)", config_kind_name(touched), config_kind_name(only),
+                    config_kind_name(only));
+    }
     if (rc == SIM_OK && touched == CONFIG_PROFILE) {
         rc = finalize_profile(ld, &ex->profile);
     } else if (rc == SIM_OK && touched == CONFIG_DESIGN) {

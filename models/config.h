@@ -79,6 +79,10 @@ int config_build_experiment(const char *profile, const char *design,
 /* One "key.path=value" override on a loaded experiment.  On error ex is
  * unchanged except, possibly, for the one key named. */
 int config_apply_set(struct experiment *ex, const char *assignment, struct sim_err *err);
+/* As config_apply_set, for a document of kind `only` (CONFIG_N_KINDS: any): a key
+ * of another kind is an error rather than a change nothing would read. */
+int config_apply_set_in(struct experiment *ex, enum config_kind only, const char *assignment,
+                        struct sim_err *err);
 
 void config_free_profile(struct profile *p);
 void config_free_design(struct design *d);

@@ -34,4 +34,5 @@ expect "transient: conflicts with the warm-up" run burst --set warmup=5s
 expect "--reps" run low --reps 0
 expect "--vary warmup=401s" sweep low --vary warmup=1s:500s:100s --reps 2
 expect "--out $file: not a directory" run low --reps 2 --out "$file"
+expect "upstream.max_conns: wrong kind (got a design key" check low --set upstream.max_conns=64
 exit $fails
