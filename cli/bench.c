@@ -188,6 +188,23 @@ static double max_rss_bytes(void)
     return (double)ru.ru_maxrss * 1024.0; /* Linux: KiB */
 }
 
+/* One replication of e into *r (the caller finishes it); the wall time of the
+ * event loop alone. */
+static double run_model(const struct experiment *e, const struct sim_opts *so,
+                        struct rep_result *r)
+{
+    struct sim *s = sim_create(so);
+    struct proxy *px = proxy_create(s, e);
+    proxy_results_init(&e->profile, r);
+    double t0 = wall_s();
+    proxy_run(px);
+    double wall = wall_s() - t0;
+    proxy_collect(px, r);
+    proxy_destroy(px);
+    sim_destroy(s);
+    return wall;
+}
+
 /* Runs the model once on 10 streams for 1 s, so the program's code and
  * libraries are resident before the baseline: the RSS delta of the measured
  * run is then the simulation's own data, not the text it executes. */
@@ -197,15 +214,9 @@ static void page_in(const struct experiment *e, const struct sim_opts *so)
     struct schedule_point ten = {.at_s = 0.0, .value = 10.0};
     small.profile.clients = (struct schedule){1, &ten};
     small.profile.duration_s = 1.0;
-    struct sim *s = sim_create(so);
-    struct proxy *px = proxy_create(s, &small);
     struct rep_result r;
-    proxy_results_init(&small.profile, &r);
-    proxy_run(px);
-    proxy_collect(px, &r);
+    run_model(&small, so, &r);
     results_rep_fini(&r);
-    proxy_destroy(px);
-    sim_destroy(s);
 }
 
 static int sse_bench(uint64_t streams, uint64_t rate, uint64_t duration_s, uint64_t seed,
@@ -233,7 +244,7 @@ static int sse_bench(uint64_t streams, uint64_t rate, uint64_t duration_s, uint6
     e.profile.duration_s = (double)duration_s;
     e.profile.warmup_s = 0.0;
     if (slow_pct >= 0) {
-        /* Slow clients' unbounded queues hold simulated messages (16 B each in the
+        /* Slow clients' unbounded queues hold simulated messages (8 B each in the
          * simulator) that grow with time: 0 isolates the per-stream cost. */
         e.profile.sse.slow_client_p = (double)slow_pct / 100.0;
     }
@@ -241,26 +252,18 @@ static int sse_bench(uint64_t streams, uint64_t rate, uint64_t duration_s, uint6
     struct sim_opts so = {.master_seed = seed, .rep = 0, .n_streams = PROXY_N_STREAMS};
     page_in(&e, &so);
     double rss0 = max_rss_bytes();
-    struct sim *s = sim_create(&so);
-    struct proxy *px = proxy_create(s, &e);
     struct rep_result r;
-    proxy_results_init(&e.profile, &r);
-    double t0 = wall_s();
-    proxy_run(px);
-    double t1 = wall_s();
-    proxy_collect(px, &r);
+    double wall = run_model(&e, &so, &r);
     double rss1 = max_rss_bytes();
     double live = r.metric[RM_SSE_STREAMS_LIVE_PEAK], sse_events = r.metric[RM_SSE_EVENTS];
     printf("model=sse design=%s streams=%" PRIu64 " rate_per_s=%" PRIu64 " duration_s=%" PRIu64
            " wall_s=%.4f sse_events=%.0f sse_events_per_s=%.0f engine_events=%" PRIu64
            " engine_events_per_s=%.0f live_streams_peak=%.0f rss_delta_bytes=%.0f"
            " rss_bytes_per_stream=%.1f slow_p=%.2f\n",
-           design, streams, rate, duration_s, t1 - t0, sse_events, sse_events / (t1 - t0),
-           r.n_events, (double)r.n_events / (t1 - t0), live, rss1 - rss0,
+           design, streams, rate, duration_s, wall, sse_events, sse_events / wall, r.n_events,
+           (double)r.n_events / wall, live, rss1 - rss0,
            live > 0.0 ? (rss1 - rss0) / live : NAN, e.profile.sse.slow_client_p);
     results_rep_fini(&r);
-    proxy_destroy(px);
-    sim_destroy(s);
     config_free_design(&e.design);
     return 0;
 }

@@ -14,13 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A unit suffix read exactly as the loader reads it (models/config.c), so a
- * sweep accepts what a config file accepts. */
-static bool unit_factor(const char *u, double *f, int *family)
-{
-    return config_unit_factor(u, f, family);
-}
-
+/* Units are read by the loader's own table (config_unit_factor), so a sweep
+ * accepts what a config file accepts. */
 #define UNITS_EXPECTED                                                                             \
     "expected a unit of docs/CONFIG.md: ns, us, ms, s, min, h, d; B, KB, KiB, MB, MiB, GB, GiB; "  \
     "/s, /min, /h; B/s, KiB/s, MiB/s; or none"
@@ -111,10 +106,14 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
         }
         double f, fhi, fst;
         int fam, fam_hi, fam_st;
-        const char *bad = !unit_factor(ulo, &f, &fam)                          ? ulo
-                          : uhi[0] && !unit_factor(uhi, &fhi, &fam_hi)         ? uhi
-                          : ust[0] && !geometric && !unit_factor(ust, &fst, &fam_st) ? ust
-                                                                                : NULL;
+        const char *bad = NULL;
+        if (!config_unit_factor(ulo, &f, &fam)) {
+            bad = ulo;
+        } else if (uhi[0] && !config_unit_factor(uhi, &fhi, &fam_hi)) {
+            bad = uhi;
+        } else if (ust[0] && !geometric && !config_unit_factor(ust, &fst, &fam_st)) {
+            bad = ust;
+        }
         if (bad) {
             rc = sim_err_set(err, SIM_EINVAL, "%s '%s': unknown unit '%s' (" UNITS_EXPECTED ")",
                              flag, text, bad);
@@ -122,7 +121,8 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
         }
         if ((uhi[0] && fam_hi != fam) || (ust[0] && (geometric || fam_st != fam))) {
             rc = sim_err_set(err, SIM_EINVAL, "%s '%s': units differ (expected units of one kind, "
-                             "that of lo '%s', on hi and step; a factor has none)", flag, text, ulo);
+                             "that of lo '%s', on hi and step; a factor has none)",
+                             flag, text, ulo);
             goto fail;
         }
         /* hi and step in lo's unit: 250us:2ms:x2 runs 250, 500, 1000, 2000 us. */
@@ -186,7 +186,7 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
                                  (int)len, s);
                 goto fail;
             }
-            if (!unit_factor(u, &f, &fam)) {
+            if (!config_unit_factor(u, &f, &fam)) {
                 rc = sim_err_set(err, SIM_EINVAL, "%s '%s': unknown unit '%s' (" UNITS_EXPECTED ")",
                                  flag, text, u);
                 goto fail;

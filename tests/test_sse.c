@@ -47,6 +47,17 @@ static void streams(struct experiment *e, double n, double ev_per_s)
     e->run.confidence = 0.99;
 }
 
+/* One client's stream made deterministic: an event of `bytes` every `gap_s`
+ * into a socket draining `drain` B/s, no slow clients: exact timings. */
+static void fixed_stream(struct experiment *e, double gap_s, double bytes, double drain)
+{
+    streams(e, 1.0, 1.0 / gap_s);
+    e->profile.sse.event_gap_s = sim_dist_deterministic(gap_s);
+    e->profile.sse.event_bytes = sim_dist_deterministic(bytes);
+    e->profile.sse.drain_bytes_per_s = sim_dist_deterministic(drain);
+    e->profile.sse.slow_client_p = 0.0;
+}
+
 static double series_at(const struct rep_result *r, int k, size_t i)
 {
     return r->series[(size_t)k * r->n_steps + i];
@@ -535,11 +546,7 @@ static void fast_path_exact(void **state)
 {
     (void)state;
     struct experiment e;
-    streams(&e, 1.0, 1.0);
-    e.profile.sse.event_gap_s = sim_dist_deterministic(1.0);
-    e.profile.sse.event_bytes = sim_dist_deterministic(10.0);
-    e.profile.sse.drain_bytes_per_s = sim_dist_deterministic(1000.0);
-    e.profile.sse.slow_client_p = 0.0;
+    fixed_stream(&e, 1.0, 10.0, 1000.0);
     e.design.executor.cpu.sse_event_s = 0.01;
     e.run.reps = 2;
     struct exp_summary sum;
@@ -568,11 +575,7 @@ static void blocked_channel_stays_full(void **state)
 {
     (void)state;
     struct experiment e;
-    streams(&e, 1.0, 100.0);
-    e.profile.sse.event_gap_s = sim_dist_deterministic(0.01);
-    e.profile.sse.event_bytes = sim_dist_deterministic(1000.0);
-    e.profile.sse.drain_bytes_per_s = sim_dist_deterministic(50000.0);
-    e.profile.sse.slow_client_p = 0.0;
+    fixed_stream(&e, 0.01, 1000.0, 50000.0);
     e.profile.duration_s = 20.0;
     e.design.sse.channel = (struct channel_params){
         .capacity_msgs = 2.0, .on_full = FULL_BLOCK, .send_timeout_s = INFINITY};
