@@ -3,20 +3,44 @@
 
 #include "sim/check.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ARITY 4 /* 4-ary: half the depth of a binary heap, and 4 x 16 bytes = one cache line */
 #define HEAP_OFFSET 3
+/* Entries past the last hold SENTINEL, so a sift-down always compares four
+ * children: the array keeps PAD spare entries beyond its capacity. */
+#define PAD ARITY
+static const struct evq_entry SENTINEL = {INFINITY, UINT64_MAX};
 #define NO_SLOT UINT32_MAX
 #define SLOT_BITS 24
 #define SEQ_BITS 36
 #define SLOT_MASK ((UINT64_C(1) << SLOT_BITS) - 1)
 #define SEQ_LIMIT (UINT64_C(1) << SEQ_BITS)
 
+/* The order as one 128-bit unsigned key: a non-negative double's bits grow with
+ * its value, so (time bits, word) compares without a branch. */
+__extension__ typedef unsigned __int128 evq_key;
+
+static inline evq_key entry_key(const struct evq_entry *e)
+{
+    uint64_t bits;
+    memcpy(&bits, &e->t_s, sizeof bits);
+    return (evq_key)bits << 64 | e->word;
+}
+
 static inline bool entry_less(const struct evq_entry *a, const struct evq_entry *b)
 {
-    return a->t_s < b->t_s || (a->t_s == b->t_s && a->word < b->word);
+    return entry_key(a) < entry_key(b);
+}
+
+/* The earlier of two heap indices, chosen with a conditional move: which child
+ * is smallest is a coin toss the branch predictor loses half the time. */
+static inline size_t earlier(const struct evq_entry *h, size_t a, size_t b)
+{
+    size_t take_b = (size_t)0 - (size_t)entry_less(&h[b], &h[a]); /* all ones or zero */
+    return a ^ ((a ^ b) & take_b);
 }
 
 static inline uint32_t entry_slot(const struct evq_entry *e) { return (uint32_t)(e->word & SLOT_MASK); }
@@ -26,23 +50,28 @@ static inline uint64_t make_word(uint64_t prio, uint64_t seq, uint32_t slot)
     return prio << (SEQ_BITS + SLOT_BITS) | seq << SLOT_BITS | slot;
 }
 
-/* A heap array whose element HEAP_OFFSET + 1 starts a cache line. */
-static struct evq_entry *heap_alloc(size_t cap, struct evq_entry **mem)
+/* A heap array whose element HEAP_OFFSET + 1 starts a cache line, entries
+ * from `used` on set to SENTINEL. */
+static struct evq_entry *heap_alloc(size_t cap, size_t used, struct evq_entry **mem)
 {
-    size_t bytes = (cap + HEAP_OFFSET) * sizeof(struct evq_entry);
+    size_t bytes = (cap + HEAP_OFFSET + PAD) * sizeof(struct evq_entry);
     bytes = (bytes + 63) / 64 * 64;
     *mem = aligned_alloc(64, bytes);
     if (*mem == NULL) {
         sim_oom(bytes);
     }
-    return *mem + HEAP_OFFSET;
+    struct evq_entry *h = *mem + HEAP_OFFSET;
+    for (size_t i = used; i < cap + PAD; i++) {
+        h[i] = SENTINEL;
+    }
+    return h;
 }
 
 void evq_init(struct evq *q)
 {
     memset(q, 0, sizeof *q);
     q->cap = 64;
-    q->heap = heap_alloc(q->cap, &q->mem);
+    q->heap = heap_alloc(q->cap, 0, &q->mem);
     q->cap_slots = 64;
     q->pos = sim_xmalloc(q->cap_slots * sizeof *q->pos);
     q->rec = sim_xmalloc(q->cap_slots * sizeof *q->rec);
@@ -64,13 +93,14 @@ void evq_reset(struct evq *q)
         q->rec[slot].gen++;
         q->rec[slot].next_free = q->free_head;
         q->free_head = slot;
+        q->heap[i] = SENTINEL;
     }
     q->n = 0;
 }
 
 size_t evq_footprint_bytes(const struct evq *q)
 {
-    return sizeof *q + (q->cap + HEAP_OFFSET) * sizeof *q->heap +
+    return sizeof *q + (q->cap + HEAP_OFFSET + PAD) * sizeof *q->heap +
            q->cap_slots * (sizeof *q->pos + sizeof *q->rec);
 }
 
@@ -127,13 +157,17 @@ static inline void sift_down(struct evq *q, size_t i, struct evq_entry e)
         if (c >= n) {
             break;
         }
-        size_t m = c;
-        size_t end = c + ARITY < n ? c + ARITY : n;
-        for (size_t k = c + 1; k < end; k++) {
-            if (entry_less(&h[k], &h[m])) {
-                m = k;
+        size_t g = ARITY * c + 1;
+        if (g < n) {
+            /* The next level's line is one of these four: fetch them all now, so the
+             * walk down does not wait on one cache miss per level. */
+            for (size_t k = 0; k < ARITY; k++) {
+                size_t gk = g + ARITY * k;
+                __builtin_prefetch(&h[gk < n ? gk : n - 1]);
             }
         }
+        /* Past n the array holds sentinels that never win (see PAD). */
+        size_t m = earlier(h, earlier(h, c, c + 1), earlier(h, c + 2, c + 3));
         if (!entry_less(&h[m], &e)) {
             break;
         }
@@ -178,9 +212,11 @@ sim_evid evq_push(struct evq *q, double t_s, unsigned prio, sim_event_fn *fn, vo
                   void *object)
 {
     SIM_REQUIRE(prio <= SIM_EVQ_PRIO_MAX);
+    SIM_REQUIRE(t_s >= 0.0); /* the key's order needs a non-negative time, not NaN */
+    t_s += 0.0;              /* -0.0 becomes +0.0, whose bits sort first */
     if (q->n == q->cap) {
         struct evq_entry *old_mem = q->mem, *old = q->heap;
-        q->heap = heap_alloc(2 * q->cap, &q->mem);
+        q->heap = heap_alloc(2 * q->cap, q->n, &q->mem);
         memcpy(q->heap, old, q->n * sizeof *q->heap);
         free(old_mem);
         q->cap *= 2;
@@ -205,8 +241,10 @@ bool evq_pop(struct evq *q, struct evq_fired *out)
     /* With many pending events the slot's record is far from the cache; fetch it
      * while the sift-down below runs, rather than stall on it afterwards. */
     __builtin_prefetch(&q->rec[slot]);
-    if (--q->n > 0) {
-        sift_down(q, 0, q->heap[q->n]);
+    struct evq_entry last = q->heap[--q->n];
+    q->heap[q->n] = SENTINEL;
+    if (q->n > 0) {
+        sift_down(q, 0, last);
     }
     const struct evq_rec *r = &q->rec[slot];
     out->fn = r->fn;
@@ -247,8 +285,10 @@ bool evq_cancel(struct evq *q, sim_evid id)
         return false;
     }
     slot_free(q, entry_slot(&q->heap[i]));
-    if (--q->n > i) {
-        settle(q, i, q->heap[q->n]);
+    struct evq_entry last = q->heap[--q->n];
+    q->heap[q->n] = SENTINEL;
+    if (q->n > i) {
+        settle(q, i, last);
     }
     return true;
 }
@@ -259,6 +299,8 @@ bool evq_reschedule(struct evq *q, sim_evid id, double t_s)
     if (i == SIZE_MAX) {
         return false;
     }
+    SIM_REQUIRE(t_s >= 0.0);
+    t_s += 0.0;
     uint64_t prio = q->heap[i].word >> (SEQ_BITS + SLOT_BITS);
     uint64_t seq = next_seq(q); /* may renumber, moving the entry */
     i = q->pos[(uint32_t)id];

@@ -12,7 +12,14 @@
  * packs priority (4 bits), insertion sequence (36 bits) and slot (24 bits).
  * The array is offset so that the four children of every node share one
  * 64-byte cache line: a sift-down reads one line per level, fewer than a
- * bare (time, sequence, data) heap of 24-byte entries.  What an
+ * bare (time, sequence, data) heap of 24-byte entries.  A sift-down picks
+ * the smallest child without a branch: (time, word) compares as one 128-bit
+ * unsigned key (a non-negative double's bits grow with its value), the
+ * choice is a conditional move, and sentinel entries past the end let every
+ * node compare four children.  It also prefetches the four candidate lines
+ * of the level below.  Which child wins is a coin toss a branch predictor
+ * loses half the time; at 7,000 pending events these two changes cut the
+ * hold benchmark from ~145 to ~93 ns per event.  What an
  * event does (callback and its two arguments) lives in a separate slot table
  * that is touched only when an event is scheduled, fired or cancelled.  A
  * third array maps slot -> heap position; it is what makes cancel and
@@ -24,10 +31,12 @@
  * cancelled) is recognised and cancelling it is a harmless no-op.  Handle 0
  * is never issued.
  *
- * Limits: 16 priorities, 2^24 (16.7 million) pending events; the sequence
- * counter is renumbered in order when it reaches 2^36, so it never wraps.
- * Memory: 16 + 4 + 32 = 52 bytes per pending event at most, arrays grown by
- * doubling and never shrunk; no allocation per event in steady state.
+ * Limits: times are non-negative (NaN is refused, -0.0 is stored as +0.0);
+ * 16 priorities, 2^24 (16.7 million) pending events; the sequence counter is
+ * renumbered in order when it reaches 2^36, so it never wraps.
+ * Memory: 16 + 4 + 32 = 52 bytes per pending event at most (plus 4
+ * sentinels), arrays grown by doubling and never shrunk; no allocation per
+ * event in steady state.
  * Costs: schedule O(log n), pop O(log n), cancel/reschedule O(log n),
  * peek O(1).
  */

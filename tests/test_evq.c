@@ -10,6 +10,7 @@
 #include "sim/sim.h"
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <string.h>
 
 struct log {
@@ -145,6 +146,30 @@ struct ref_ev {
     bool live;
 };
 
+/* The heap orders times by their bits: -0.0 must sort as +0.0 (by sequence),
+ * infinity after every finite time, and the sentinels past the end never win. */
+static void test_signed_zero_and_infinity(void **state)
+{
+    (void)state;
+    struct evq q;
+    evq_init(&q);
+    int tag[5];
+    evq_push(&q, INFINITY, 0, NULL, &tag[0], NULL);
+    evq_push(&q, 1e-300, 0, NULL, &tag[1], NULL);
+    evq_push(&q, -0.0, 0, NULL, &tag[2], NULL);
+    evq_push(&q, 0.0, 0, NULL, &tag[3], NULL);
+    evq_push(&q, 0.0, 0, NULL, &tag[4], NULL);
+    const int order[] = {2, 3, 4, 1, 0};
+    struct evq_fired f;
+    for (int k = 0; k < 5; k++) {
+        assert_true(evq_pop(&q, &f));
+        assert_ptr_equal(f.subject, &tag[order[k]]);
+        assert_false(signbit(f.t_s));
+    }
+    assert_false(evq_pop(&q, &f));
+    evq_fini(&q);
+}
+
 static void test_random_against_reference(void **state)
 {
     (void)state;
@@ -218,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_reschedule_keeps_handle),
         cmocka_unit_test(test_run_until_and_stop),
         cmocka_unit_test(test_sequence_renumbering_keeps_order),
+        cmocka_unit_test(test_signed_zero_and_infinity),
         cmocka_unit_test(test_random_against_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
