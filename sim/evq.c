@@ -14,6 +14,7 @@
 #define PAD ARITY
 static const struct evq_entry SENTINEL = {INFINITY, UINT64_MAX};
 #define NO_SLOT UINT32_MAX
+#define POS_NEXT UINT32_MAX /* pos[] of the imminent event, held outside the heap */
 #define SLOT_BITS 24
 #define SEQ_BITS 36
 #define SLOT_MASK ((UINT64_C(1) << SLOT_BITS) - 1)
@@ -86,18 +87,6 @@ void evq_fini(struct evq *q)
     memset(q, 0, sizeof *q);
 }
 
-void evq_reset(struct evq *q)
-{
-    for (size_t i = 0; i < q->n; i++) {
-        uint32_t slot = entry_slot(&q->heap[i]);
-        q->rec[slot].gen++;
-        q->rec[slot].next_free = q->free_head;
-        q->free_head = slot;
-        q->heap[i] = SENTINEL;
-    }
-    q->n = 0;
-}
-
 size_t evq_footprint_bytes(const struct evq *q)
 {
     return sizeof *q + (q->cap + HEAP_OFFSET + PAD) * sizeof *q->heap +
@@ -130,6 +119,19 @@ static inline void slot_free(struct evq *q, uint32_t slot)
     }
     r->next_free = q->free_head;
     q->free_head = slot;
+}
+
+void evq_reset(struct evq *q)
+{
+    if (q->has_next) {
+        slot_free(q, entry_slot(&q->next));
+        q->has_next = false;
+    }
+    for (size_t i = 0; i < q->n; i++) {
+        slot_free(q, entry_slot(&q->heap[i]));
+        q->heap[i] = SENTINEL;
+    }
+    q->n = 0;
 }
 
 static inline void sift_up(struct evq *q, size_t i, struct evq_entry e)
@@ -185,19 +187,28 @@ static int fired_order(const void *a, const void *b)
     return entry_less(x, y) ? -1 : entry_less(y, x) ? 1 : 0;
 }
 
-/* The sequence counter reached 2^36: renumber the pending events 0..n-1 in
- * their firing order.  A sorted array is a valid heap, so only the positions
- * need rebuilding.  O(n log n), once per 68 billion events. */
+static inline uint64_t renumbered(const struct evq_entry *e, uint64_t seq)
+{
+    return make_word(e->word >> (SEQ_BITS + SLOT_BITS), seq, entry_slot(e));
+}
+
+/* The sequence counter reached 2^36: renumber the pending events in their
+ * firing order, the imminent one (earliest of all) first.  A sorted array is
+ * a valid heap, so only the positions need rebuilding.  O(n log n), once per
+ * 68 billion events. */
 static void renumber(struct evq *q)
 {
+    uint64_t seq = 0;
+    if (q->has_next) {
+        q->next.word = renumbered(&q->next, seq++);
+    }
     qsort(q->heap, q->n, sizeof *q->heap, fired_order);
     for (size_t i = 0; i < q->n; i++) {
         struct evq_entry *e = &q->heap[i];
-        uint64_t prio = e->word >> (SEQ_BITS + SLOT_BITS);
-        e->word = make_word(prio, i, entry_slot(e));
+        e->word = renumbered(e, seq++);
         q->pos[entry_slot(e)] = (uint32_t)i;
     }
-    q->seq = q->n;
+    q->seq = seq;
 }
 
 static inline uint64_t next_seq(struct evq *q)
@@ -206,66 +217,6 @@ static inline uint64_t next_seq(struct evq *q)
         renumber(q);
     }
     return q->seq++;
-}
-
-sim_evid evq_push(struct evq *q, double t_s, unsigned prio, sim_event_fn *fn, void *subject,
-                  void *object)
-{
-    SIM_REQUIRE(prio <= SIM_EVQ_PRIO_MAX);
-    SIM_REQUIRE(t_s >= 0.0); /* the key's order needs a non-negative time, not NaN */
-    t_s += 0.0;              /* -0.0 becomes +0.0, whose bits sort first */
-    if (q->n == q->cap) {
-        struct evq_entry *old_mem = q->mem, *old = q->heap;
-        q->heap = heap_alloc(2 * q->cap, q->n, &q->mem);
-        memcpy(q->heap, old, q->n * sizeof *q->heap);
-        free(old_mem);
-        q->cap *= 2;
-    }
-    uint32_t slot = slot_alloc(q);
-    struct evq_rec *r = &q->rec[slot];
-    r->fn = fn;
-    r->subject = subject;
-    r->object = object;
-    struct evq_entry e = {t_s, make_word(prio, next_seq(q), slot)};
-    sift_up(q, q->n++, e);
-    return ((uint64_t)r->gen << 32) | slot;
-}
-
-bool evq_pop(struct evq *q, struct evq_fired *out)
-{
-    if (q->n == 0) {
-        return false;
-    }
-    uint32_t slot = entry_slot(&q->heap[0]);
-    out->t_s = q->heap[0].t_s;
-    /* With many pending events the slot's record is far from the cache; fetch it
-     * while the sift-down below runs, rather than stall on it afterwards. */
-    __builtin_prefetch(&q->rec[slot]);
-    struct evq_entry last = q->heap[--q->n];
-    q->heap[q->n] = SENTINEL;
-    if (q->n > 0) {
-        sift_down(q, 0, last);
-    }
-    const struct evq_rec *r = &q->rec[slot];
-    out->fn = r->fn;
-    out->subject = r->subject;
-    out->object = r->object;
-    slot_free(q, slot);
-    return true;
-}
-
-/* The heap index of a live handle, or SIZE_MAX when it is stale. */
-static size_t live_index(const struct evq *q, sim_evid id)
-{
-    uint32_t slot = (uint32_t)id;
-    if (id == 0 || slot >= q->n_slots || q->rec[slot].gen != (uint32_t)(id >> 32)) {
-        return SIZE_MAX;
-    }
-    size_t i = q->pos[slot];
-    if (i >= q->n || entry_slot(&q->heap[i]) != slot) {
-        return SIZE_MAX;
-    }
-    return i;
 }
 
 /* Puts e at index i (a hole) and restores the heap order around it. */
@@ -278,34 +229,133 @@ static void settle(struct evq *q, size_t i, struct evq_entry e)
     }
 }
 
-bool evq_cancel(struct evq *q, sim_evid id)
+static void heap_insert(struct evq *q, struct evq_entry e)
 {
-    size_t i = live_index(q, id);
-    if (i == SIZE_MAX) {
-        return false;
+    if (q->n == q->cap) {
+        struct evq_entry *old_mem = q->mem, *old = q->heap;
+        q->heap = heap_alloc(2 * q->cap, q->n, &q->mem);
+        memcpy(q->heap, old, q->n * sizeof *q->heap);
+        free(old_mem);
+        q->cap *= 2;
     }
-    slot_free(q, entry_slot(&q->heap[i]));
+    sift_up(q, q->n++, e);
+}
+
+/* Files an entry whose slot is in neither place: as the imminent event when it
+ * is earlier than everything pending (the previous imminent one, if any, moves
+ * to the heap), in the heap otherwise.  Past the heap's end lies a sentinel,
+ * so an empty heap needs no test. */
+static void place(struct evq *q, struct evq_entry e)
+{
+    struct evq_entry *first = q->has_next ? &q->next : &q->heap[0];
+    if (!entry_less(&e, first)) {
+        heap_insert(q, e);
+        return;
+    }
+    if (q->has_next) {
+        heap_insert(q, q->next);
+    }
+    q->next = e;
+    q->has_next = true;
+    q->pos[entry_slot(&e)] = POS_NEXT;
+}
+
+/* Takes a live entry out of wherever it is; its slot stays allocated. */
+static void unplace(struct evq *q, uint32_t slot)
+{
+    size_t i = q->pos[slot];
+    if (i == POS_NEXT) {
+        q->has_next = false;
+        return;
+    }
     struct evq_entry last = q->heap[--q->n];
     q->heap[q->n] = SENTINEL;
     if (q->n > i) {
         settle(q, i, last);
     }
+}
+
+sim_evid evq_push(struct evq *q, double t_s, unsigned prio, sim_event_fn *fn, void *subject,
+                  void *object)
+{
+    SIM_REQUIRE(prio <= SIM_EVQ_PRIO_MAX);
+    SIM_REQUIRE(t_s >= 0.0); /* the key's order needs a non-negative time, not NaN */
+    t_s += 0.0;              /* -0.0 becomes +0.0, whose bits sort first */
+    uint32_t slot = slot_alloc(q);
+    struct evq_rec *r = &q->rec[slot];
+    r->fn = fn;
+    r->subject = subject;
+    r->object = object;
+    place(q, (struct evq_entry){t_s, make_word(prio, next_seq(q), slot)});
+    return ((uint64_t)r->gen << 32) | slot;
+}
+
+bool evq_pop(struct evq *q, struct evq_fired *out)
+{
+    uint32_t slot;
+    if (q->has_next) {
+        /* Scheduled moments ago, so its record is still in the cache. */
+        slot = entry_slot(&q->next);
+        out->t_s = q->next.t_s;
+        q->has_next = false;
+    } else {
+        if (q->n == 0) {
+            return false;
+        }
+        slot = entry_slot(&q->heap[0]);
+        out->t_s = q->heap[0].t_s;
+        /* With many pending events the slot's record is far from the cache; fetch
+         * it while the sift-down below runs, rather than stall on it afterwards. */
+        __builtin_prefetch(&q->rec[slot]);
+        struct evq_entry last = q->heap[--q->n];
+        q->heap[q->n] = SENTINEL;
+        if (q->n > 0) {
+            sift_down(q, 0, last);
+        }
+    }
+    const struct evq_rec *r = &q->rec[slot];
+    out->fn = r->fn;
+    out->subject = r->subject;
+    out->object = r->object;
+    slot_free(q, slot);
+    return true;
+}
+
+/* The entry of a live handle, or NULL when it is stale. */
+static const struct evq_entry *live_entry(const struct evq *q, sim_evid id)
+{
+    uint32_t slot = (uint32_t)id;
+    if (id == 0 || slot >= q->n_slots || q->rec[slot].gen != (uint32_t)(id >> 32)) {
+        return NULL;
+    }
+    size_t i = q->pos[slot];
+    const struct evq_entry *e = i == POS_NEXT ? (q->has_next ? &q->next : NULL)
+                                              : (i < q->n ? &q->heap[i] : NULL);
+    return e != NULL && entry_slot(e) == slot ? e : NULL;
+}
+
+bool evq_cancel(struct evq *q, sim_evid id)
+{
+    if (live_entry(q, id) == NULL) {
+        return false;
+    }
+    slot_free(q, (uint32_t)id);
+    unplace(q, (uint32_t)id);
     return true;
 }
 
 bool evq_reschedule(struct evq *q, sim_evid id, double t_s)
 {
-    size_t i = live_index(q, id);
-    if (i == SIZE_MAX) {
+    const struct evq_entry *old = live_entry(q, id);
+    if (old == NULL) {
         return false;
     }
     SIM_REQUIRE(t_s >= 0.0);
     t_s += 0.0;
-    uint64_t prio = q->heap[i].word >> (SEQ_BITS + SLOT_BITS);
+    uint64_t prio = old->word >> (SEQ_BITS + SLOT_BITS);
     uint64_t seq = next_seq(q); /* may renumber, moving the entry */
-    i = q->pos[(uint32_t)id];
-    struct evq_entry e = {t_s, make_word(prio, seq, (uint32_t)id)};
-    settle(q, i, e);
+    unplace(q, (uint32_t)id);
+    place(q, (struct evq_entry){t_s, make_word(prio, seq, (uint32_t)id)});
     return true;
 }
 
@@ -317,6 +367,6 @@ void evq__set_seq(struct evq *q, uint64_t seq)
 
 double evq_time(const struct evq *q, sim_evid id)
 {
-    size_t i = live_index(q, id);
-    return i == SIZE_MAX ? -1.0 : q->heap[i].t_s;
+    const struct evq_entry *e = live_entry(q, id);
+    return e == NULL ? -1.0 : e->t_s;
 }

@@ -26,6 +26,13 @@
  * reschedule true O(log n) removals rather than tombstones that pile up
  * (a proxy model cancels a timeout for nearly every request it serves).
  *
+ * The imminent event.  An event scheduled earlier than everything pending
+ * (the end of a CPU slice microseconds away, while the next arrival is
+ * milliseconds away) is held in one slot outside the heap and fired from
+ * there, so it costs neither a sift-up to the root nor a sift-down after.
+ * In the high profile a third of all events are such; if a second one comes
+ * along, the earlier of the two keeps the slot and the other joins the heap.
+ *
  * Handles are (generation << 32 | slot).  A slot's generation is bumped each
  * time the slot is freed, so a stale handle (event already fired or
  * cancelled) is recognised and cancelling it is a harmless no-op.  Handle 0
@@ -79,6 +86,10 @@ struct evq {
     uint32_t n_slots, cap_slots;
     uint32_t free_head;
     uint64_t seq;
+    /* The imminent event: earlier than every heap entry, held outside the heap
+     * while has_next (see "The imminent event" above). */
+    struct evq_entry next;
+    bool has_next;
 };
 
 /* What evq_pop hands back: the fired event, already removed. */
@@ -106,8 +117,11 @@ bool evq_reschedule(struct evq *q, sim_evid id, double t_s);
 /* Time of a pending event, or a negative value when id is stale. */
 double evq_time(const struct evq *q, sim_evid id);
 
-static inline size_t evq_size(const struct evq *q) { return q->n; }
-static inline double evq_peek_time(const struct evq *q) { return q->heap[0].t_s; }
+static inline size_t evq_size(const struct evq *q) { return q->n + q->has_next; }
+static inline double evq_peek_time(const struct evq *q)
+{
+    return q->has_next ? q->next.t_s : q->heap[0].t_s;
+}
 /* For tests: jumps the sequence counter (to exercise its renumbering at 2^36). */
 void evq__set_seq(struct evq *q, uint64_t seq);
 /* Bytes the queue holds now (arrays at their current capacity). */
