@@ -68,6 +68,9 @@ void sim_tseries_init(struct sim_tseries *ts, double t0_s, double dt_s, size_t n
     ts->dt_s = dt_s;
     ts->n = n;
     ts->v = sim_xcalloc(n ? n : 1, sizeof *ts->v);
+    ts->cur_w = 0;
+    ts->cur_lo_s = INFINITY; /* an empty span: nothing cached yet */
+    ts->cur_hi_s = -INFINITY;
 }
 
 void sim_tseries_fini(struct sim_tseries *ts)
@@ -91,6 +94,10 @@ static void tseries_integrate(struct sim_tseries *ts, double a, double b, double
     if (value == 0.0 || b <= a) {
         return;
     }
+    if (a >= ts->cur_lo_s && b <= ts->cur_hi_s) {
+        ts->v[ts->cur_w] += value * (b - a);
+        return;
+    }
     double end = ts->t0_s + ts->dt_s * (double)ts->n;
     a = GSL_MAX(a, ts->t0_s);
     b = GSL_MIN(b, end);
@@ -108,6 +115,9 @@ static void tseries_integrate(struct sim_tseries *ts, double a, double b, double
         }
         double upto = GSL_MIN(b, w_end);
         ts->v[w] += value * (upto - a);
+        ts->cur_w = w;
+        ts->cur_lo_s = a; /* a time this loop put in window w */
+        ts->cur_hi_s = w_end;
         a = upto;
     }
 }

@@ -69,6 +69,11 @@ struct sim_tseries {
     double t0_s, dt_s;
     size_t n;
     double *v;
+    /* The window last integrated into, and a span of times known to fall in
+     * it: a level changes many times per window, and this spares each change
+     * a division (see tseries_integrate). */
+    size_t cur_w;
+    double cur_lo_s, cur_hi_s;
 };
 
 void sim_tseries_init(struct sim_tseries *ts, double t0_s, double dt_s, size_t n);
