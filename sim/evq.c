@@ -10,8 +10,10 @@
 #define ARITY 4 /* 4-ary: half the depth of a binary heap, and 4 x 16 bytes = one cache line */
 #define HEAP_OFFSET 3
 /* Entries past the last hold SENTINEL, so a sift-down always compares four
- * children: the array keeps PAD spare entries beyond its capacity. */
-#define PAD ARITY
+ * children: the array keeps PAD spare entries beyond its capacity, enough
+ * that the lines it prefetches for the next level (up to index n - 1 + 12)
+ * are inside the allocation too. */
+#define PAD (ARITY * ARITY)
 static const struct evq_entry SENTINEL = {INFINITY, UINT64_MAX};
 #define NO_SLOT UINT32_MAX
 #define POS_NEXT UINT32_MAX /* pos[] of the imminent event, held outside the heap */
@@ -164,8 +166,7 @@ static inline void sift_down(struct evq *q, size_t i, struct evq_entry e)
             /* The next level's line is one of these four: fetch them all now, so the
              * walk down does not wait on one cache miss per level. */
             for (size_t k = 0; k < ARITY; k++) {
-                size_t gk = g + ARITY * k;
-                __builtin_prefetch(&h[gk < n ? gk : n - 1]);
+                __builtin_prefetch(&h[g + ARITY * k]);
             }
         }
         /* Past n the array holds sentinels that never win (see PAD). */

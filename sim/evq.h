@@ -49,7 +49,7 @@
  * Limits: times are non-negative (NaN is refused, -0.0 is stored as +0.0);
  * 16 priorities, 2^24 (16.7 million) pending events; the sequence counter is
  * renumbered in order when it reaches 2^36, so it never wraps.
- * Memory: 16 + 4 + 32 = 52 bytes per pending event at most (plus 4
+ * Memory: 16 + 4 + 32 = 52 bytes per pending event at most (plus 16
  * sentinels), arrays grown by doubling and never shrunk; no allocation per
  * event in steady state.
  * Costs: schedule O(log n), pop O(log n), cancel/reschedule O(log n),
