@@ -125,6 +125,9 @@ static inline void slot_free(struct evq *q, uint32_t slot)
 
 void evq_reset(struct evq *q)
 {
+    if (q->hole) {
+        evq__fill_root(q);
+    }
     if (q->has_next) {
         slot_free(q, entry_slot(&q->next));
         q->has_next = false;
@@ -199,6 +202,9 @@ static inline uint64_t renumbered(const struct evq_entry *e, uint64_t seq)
  * 68 billion events. */
 static void renumber(struct evq *q)
 {
+    if (q->hole) {
+        evq__fill_root(q);
+    }
     uint64_t seq = 0;
     if (q->has_next) {
         q->next.word = renumbered(&q->next, seq++);
@@ -230,8 +236,37 @@ static void settle(struct evq *q, size_t i, struct evq_entry e)
     }
 }
 
+/* The root's subject, fetched while other events run: usually an entity last
+ * touched long ago (a client that has thought for seconds), and its event's
+ * callback reads it first thing. */
+static inline void prefetch_root_subject(const struct evq *q)
+{
+    if (q->n > 64) { /* with few events pending, their entities are in the cache */
+        __builtin_prefetch(q->rec[entry_slot(&q->heap[0])].subject);
+    }
+}
+
+void evq__fill_root(struct evq *q)
+{
+    q->hole = false;
+    struct evq_entry last = q->heap[--q->n];
+    q->heap[q->n] = SENTINEL;
+    if (q->n > 0) {
+        sift_down(q, 0, last);
+        prefetch_root_subject(q);
+    }
+}
+
 static void heap_insert(struct evq *q, struct evq_entry e)
 {
+    if (q->hole) {
+        /* The other half of the last pop: e fills the vacant root and sinks to
+         * its place, one sift-down where a pop and a push cost two sifts. */
+        q->hole = false;
+        sift_down(q, 0, e);
+        prefetch_root_subject(q);
+        return;
+    }
     if (q->n == q->cap) {
         struct evq_entry *old_mem = q->mem, *old = q->heap;
         q->heap = heap_alloc(2 * q->cap, q->n, &q->mem);
@@ -244,12 +279,15 @@ static void heap_insert(struct evq *q, struct evq_entry e)
 
 /* Files an entry whose slot is in neither place: as the imminent event when it
  * is earlier than everything pending (the previous imminent one, if any, moves
- * to the heap), in the heap otherwise.  Past the heap's end lies a sentinel,
- * so an empty heap needs no test. */
+ * to the heap), in the heap otherwise.  A vacant root takes e whatever its
+ * time: one sift-down puts it in place, and keeps it at the root if it is the
+ * earliest.  Past the heap's end lies a sentinel, so an empty heap needs no
+ * test. */
 static void place(struct evq *q, struct evq_entry e)
 {
-    struct evq_entry *first = q->has_next ? &q->next : &q->heap[0];
-    if (!entry_less(&e, first)) {
+    bool imminent = q->has_next ? entry_less(&e, &q->next)
+                                : !q->hole && entry_less(&e, &q->heap[0]);
+    if (!imminent) {
         heap_insert(q, e);
         return;
     }
@@ -300,26 +338,25 @@ bool evq_pop(struct evq *q, struct evq_fired *out)
         out->t_s = q->next.t_s;
         q->has_next = false;
     } else {
+        if (q->hole) {
+            evq__fill_root(q);
+        }
         if (q->n == 0) {
             return false;
         }
         slot = entry_slot(&q->heap[0]);
         out->t_s = q->heap[0].t_s;
-        /* With many pending events the slot's record is far from the cache; fetch
-         * it while the sift-down below runs, rather than stall on it afterwards. */
-        __builtin_prefetch(&q->rec[slot]);
-        struct evq_entry last = q->heap[--q->n];
-        q->heap[q->n] = SENTINEL;
-        if (q->n > 0) {
-            sift_down(q, 0, last);
+        /* The root leaves a hole: the callback nearly always schedules an event,
+         * which fills it (see heap_insert); if not, the next look fills it.
+         * A heap of one level is cheaper to fix at once: a sift there is one
+         * comparison, and an empty root would keep events out of the
+         * imminent slot (see place). */
+        q->hole = true;
+        if (q->n <= ARITY + 1) {
+            evq__fill_root(q);
         }
     }
     const struct evq_rec *r = &q->rec[slot];
-    if (q->n > 0) {
-        /* The next event's subject, usually an entity last touched long ago (a
-         * client that has thought for seconds): fetch it while this event runs. */
-        __builtin_prefetch(q->rec[entry_slot(&q->heap[0])].subject);
-    }
     out->fn = r->fn;
     out->subject = r->subject;
     out->object = r->object;
@@ -342,6 +379,9 @@ static const struct evq_entry *live_entry(const struct evq *q, sim_evid id)
 
 bool evq_cancel(struct evq *q, sim_evid id)
 {
+    if (q->hole) {
+        evq__fill_root(q); /* removal may sift up to the root */
+    }
     if (live_entry(q, id) == NULL) {
         return false;
     }
@@ -352,6 +392,9 @@ bool evq_cancel(struct evq *q, sim_evid id)
 
 bool evq_reschedule(struct evq *q, sim_evid id, double t_s)
 {
+    if (q->hole) {
+        evq__fill_root(q);
+    }
     const struct evq_entry *old = live_entry(q, id);
     if (old == NULL) {
         return false;

@@ -33,7 +33,18 @@
  * In the high profile a third of all events are such; if a second one comes
  * along, the earlier of the two keeps the slot and the other joins the heap.
  *
- * Each pop also prefetches the subject of the event now first in the heap:
+ * The vacant root.  A pop takes the root and leaves its place empty instead
+ * of sifting the last entry down at once: the callback nearly always
+ * schedules an event, and that event fills the root and sinks to its place
+ * in one sift-down, where a pop and a push cost a sift each (and an event due
+ * soon, a response 25 ms away among thousands of think timers, stays near
+ * the top).  Anything else that needs the heap whole (a peek, a cancel)
+ * fills the root with the last entry first.  A heap of one level is fixed at
+ * once: a sift there is one comparison.  run high executes 7% fewer
+ * instructions (cachegrind).
+ *
+ * Each fill of the root (with more than 64 events pending) also prefetches
+ * the subject of the event now first:
  * a model's entity (a client that has been thinking for seconds) is rarely
  * still in the cache when its event fires, and the callback's first act is
  * to read it.  Reading that record early costs a stall when the record table
@@ -98,6 +109,9 @@ struct evq {
      * while has_next (see "The imminent event" above). */
     struct evq_entry next;
     bool has_next;
+    /* The root has fired and its place is vacant: the next insertion fills it
+     * from the top (see "The vacant root" above). */
+    bool hole;
 };
 
 /* What evq_pop hands back: the fired event, already removed. */
@@ -125,10 +139,20 @@ bool evq_reschedule(struct evq *q, sim_evid id, double t_s);
 /* Time of a pending event, or a negative value when id is stale. */
 double evq_time(const struct evq *q, sim_evid id);
 
-static inline size_t evq_size(const struct evq *q) { return q->n + q->has_next; }
-static inline double evq_peek_time(const struct evq *q)
+/* Moves the heap's last entry into a vacant root (the deferred end of a pop). */
+void evq__fill_root(struct evq *q);
+
+static inline size_t evq_size(const struct evq *q) { return q->n - q->hole + q->has_next; }
+/* Time of the earliest pending event (infinity when there is none). */
+static inline double evq_peek_time(struct evq *q)
 {
-    return q->has_next ? q->next.t_s : q->heap[0].t_s;
+    if (q->has_next) {
+        return q->next.t_s;
+    }
+    if (q->hole) {
+        evq__fill_root(q);
+    }
+    return q->heap[0].t_s;
 }
 /* For tests: jumps the sequence counter (to exercise its renumbering at 2^36). */
 void evq__set_seq(struct evq *q, uint64_t seq);
