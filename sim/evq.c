@@ -380,7 +380,7 @@ static const struct evq_entry *live_entry(const struct evq *q, sim_evid id)
 bool evq_cancel(struct evq *q, sim_evid id)
 {
     if (q->hole) {
-        evq__fill_root(q); /* removal may sift up to the root */
+        evq__fill_root(q); /* the heap whole before an entry moves in it */
     }
     if (live_entry(q, id) == NULL) {
         return false;

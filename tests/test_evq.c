@@ -137,7 +137,6 @@ static void test_sequence_renumbering_keeps_order(void **state)
     sim_destroy(s);
 }
 
-/* Random schedule/cancel/reschedule/pop against a brute-force list. */
 struct ref_ev {
     double t;
     unsigned prio;
@@ -170,13 +169,26 @@ static void test_signed_zero_and_infinity(void **state)
     evq_fini(&q);
 }
 
-static void test_random_against_reference(void **state)
+/* Shares of the operations a random run draws (the rest are pops), and
+ * whether times are whole numbers (ties frequent) or continuous. */
+struct op_mix {
+    double push, cancel, reschedule;
+    bool coarse;
+};
+
+static double draw_delay(gsl_rng *r, const struct op_mix *mix)
 {
-    (void)state;
+    return mix->coarse ? (double)gsl_rng_uniform_int(r, 20) : -log1p(-gsl_rng_uniform(r));
+}
+
+/* Random schedule/cancel/reschedule/pop against a brute-force list: every pop
+ * must return the live minimum by (t, prio, seq), and the size must agree. */
+static void check_against_reference(unsigned long seed, const struct op_mix *mix)
+{
     struct evq q;
     evq_init(&q);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 2385);
+    gsl_rng_set(r, seed);
     enum { N = 10000 };
     struct ref_ev *ev = calloc(N, sizeof *ev);
     size_t n_ev = 0;
@@ -184,27 +196,25 @@ static void test_random_against_reference(void **state)
     double now = 0.0;
     for (int step = 0; step < N; step++) {
         double u = gsl_rng_uniform(r);
-        if (u < 0.5 && n_ev < N) {
-            /* coarse times so ties are frequent */
-            double t = now + (double)gsl_rng_uniform_int(r, 20);
+        if (u < mix->push && n_ev < N) {
+            double t = now + draw_delay(r, mix);
             unsigned prio = (unsigned)gsl_rng_uniform_int(r, 3);
             ev[n_ev] = (struct ref_ev){t, prio, seq++, 0, true};
             ev[n_ev].id = evq_push(&q, t, prio, NULL, &ev[n_ev], NULL);
             n_ev++;
-        } else if (u < 0.65 && n_ev > 0) {
+        } else if (u < mix->push + mix->cancel && n_ev > 0) {
             struct ref_ev *e = &ev[gsl_rng_uniform_int(r, n_ev)];
             assert_int_equal(evq_cancel(&q, e->id), e->live);
             e->live = false;
-        } else if (u < 0.75 && n_ev > 0) {
+        } else if (u < mix->push + mix->cancel + mix->reschedule && n_ev > 0) {
             struct ref_ev *e = &ev[gsl_rng_uniform_int(r, n_ev)];
-            double t = now + (double)gsl_rng_uniform_int(r, 20);
+            double t = now + draw_delay(r, mix);
             assert_int_equal(evq_reschedule(&q, e->id, t), e->live);
             if (e->live) {
                 e->t = t;
                 e->seq = seq++;
             }
         } else {
-            /* pop: must be the live minimum by (t, prio, seq) */
             struct ref_ev *best = NULL;
             for (size_t i = 0; i < n_ev; i++) {
                 struct ref_ev *e = &ev[i];
@@ -235,6 +245,23 @@ static void test_random_against_reference(void **state)
     evq_fini(&q);
 }
 
+/* Pending set growing to ~1,000 with frequent ties: cancels and reschedules
+ * hit the heap, the imminent slot and a vacant root alike. */
+static void test_random_against_reference(void **state)
+{
+    (void)state;
+    check_against_reference(2385, &(struct op_mix){0.5, 0.15, 0.1, true});
+}
+
+/* A simulation's rhythm: pops and pushes about balanced around a few hundred
+ * pending events at continuous times, so most pushes land in a vacant root or
+ * the imminent slot. */
+static void test_random_balanced_against_reference(void **state)
+{
+    (void)state;
+    check_against_reference(977, &(struct op_mix){0.52, 0.02, 0.02, false});
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_sequence_renumbering_keeps_order),
         cmocka_unit_test(test_signed_zero_and_infinity),
         cmocka_unit_test(test_random_against_reference),
+        cmocka_unit_test(test_random_balanced_against_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
