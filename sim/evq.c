@@ -354,6 +354,12 @@ bool evq_pop(struct evq *q, struct evq_fired *out)
         q->hole = true;
         if (q->n <= ARITY + 1) {
             evq__fill_root(q);
+        } else {
+            /* The earliest child is the next root unless the callback schedules
+             * something earlier: fetch its subject while the callback runs. */
+            const struct evq_entry *h = q->heap;
+            size_t c = earlier(h, earlier(h, 1, 2), earlier(h, 3, 4));
+            __builtin_prefetch(q->rec[entry_slot(&h[c])].subject);
         }
     }
     const struct evq_rec *r = &q->rec[slot];

@@ -32,6 +32,8 @@
  * there, so it costs neither a sift-up to the root nor a sift-down after.
  * In the high profile a third of all events are such; if a second one comes
  * along, the earlier of the two keeps the slot and the other joins the heap.
+ * While the root is vacant (below) an event goes there instead: it stays at
+ * the top after one comparison of the children.
  *
  * The vacant root.  A pop takes the root and leaves its place empty instead
  * of sifting the last entry down at once: the callback nearly always
@@ -43,14 +45,16 @@
  * once: a sift there is one comparison.  run high executes 7% fewer
  * instructions (cachegrind).
  *
- * Each fill of the root (with more than 64 events pending) also prefetches
- * the subject of the event now first:
- * a model's entity (a client that has been thinking for seconds) is rarely
- * still in the cache when its event fires, and the callback's first act is
- * to read it.  Reading that record early costs a stall when the record table
- * itself is out of cache: the hold benchmark, whose callbacks do almost
- * nothing, is ~5% slower at 20,000 pending events and ~30% at 100,000, while
- * run high gains ~10% and bench sse ~8% (paired alternating runs).
+ * Prefetching the next subject.  A model's entity (a client that has been
+ * thinking for seconds) is rarely still in the cache when its event fires,
+ * and the callback's first act is to read it.  So a pop that leaves the root
+ * vacant prefetches the subject of the root's earliest child (the next event
+ * unless the callback schedules an earlier one), and each fill of the root
+ * (with more than 64 events pending) prefetches the new root's.  Reading
+ * those records early costs a stall when the record table is out of cache:
+ * in paired alternating runs the hold benchmark, whose callbacks do almost
+ * nothing, is ~6% slower at 7,000 pending events than without them, while
+ * run high and bench sse gain 6-13%.
  *
  * Handles are (generation << 32 | slot).  A slot's generation is bumped each
  * time the slot is freed, so a stale handle (event already fired or
