@@ -8,7 +8,7 @@ CMAKE_ARGS ?=
 PKGS_PC    := gsl yaml-0.1 cairo cmocka zlib
 DEB_PKGS   := libgsl-dev libyaml-dev libcairo2-dev cmake libcmocka-dev pkg-config fonts-dejavu-core zlib1g-dev
 
-.PHONY: all deps build report test test-asan test-tsan bench clean deps-mpi test-mpi fuzz fuzz-ci deps-fuzz
+.PHONY: all deps build report test test-asan test-tsan bench pgo clean deps-mpi test-mpi fuzz fuzz-ci deps-fuzz
 
 all: build
 
@@ -73,8 +73,26 @@ test-mpi: deps-mpi
 bench: build
 	bench/run.sh $(BUILD)/proxysim
 
+# A profile-guided build of proxysim for benchmarks (bench/README.md): an instrumented
+# build runs the training workloads below, then the same directory is rebuilt with the
+# profiles they wrote.  Same results as build/proxysim, ~8% faster on the high profile.
+PGO_BUILD ?= build-pgo
+pgo: deps
+	cmake -S . -B $(PGO_BUILD) -DCMAKE_BUILD_TYPE=Release -DPROXYSIM_PGO=generate >/dev/null
+	find $(PGO_BUILD) -name '*.gcda' -delete
+	cmake --build $(PGO_BUILD) -j $(JOBS) --target proxysim
+	for p in high sse burst sustained; do \
+	  ./$(PGO_BUILD)/proxysim run $$p --reps 1 --threads 1 >/dev/null || exit 1; done
+	./$(PGO_BUILD)/proxysim run high --reps 1 --threads 1 --set duration=100s >/dev/null
+	./$(PGO_BUILD)/proxysim bench sse --duration 10 >/dev/null
+	./$(PGO_BUILD)/proxysim bench mm1 --customers 1000000 >/dev/null
+	./$(PGO_BUILD)/proxysim bench hold --pending 7000 --events 2000000 >/dev/null
+	cmake -S . -B $(PGO_BUILD) -DPROXYSIM_PGO=use >/dev/null
+	cmake --build $(PGO_BUILD) -j $(JOBS) --target proxysim
+	@echo "make pgo: $(PGO_BUILD)/proxysim is built with the training runs' profiles"
+
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-mpi build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-mpi build-fuzz $(PGO_BUILD)
 
 # Config loader fuzzing (issue 3): libFuzzer with ASan+UBSan, seeded with configs/.
 # fuzz-ci is the bounded CI run: FUZZ_SECONDS (60), fails on a crash, leak or hang.
