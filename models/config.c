@@ -2369,10 +2369,19 @@ static int finalize_profile(struct load *ld, struct profile *p)
     }
     if (p->transient && (p->warmup_s > 0.0 || p->warmup_mser5)) {
         fmt_qty(a, sizeof a, p->warmup_s, U_TIME, "");
-        return err_key(ld, CONFIG_PROFILE, "transient",
-                       "conflicts with the warm-up (got warmup %s%s, expected warmup: 0s%s: a "
-                       "transient run has no steady state to discard a warm-up before)",
-                       a, p->warmup_mser5 ? " and warmup_mser5: true" : "",
+        /* Point at the warm-up key, the one to change, where it was set (the
+         * profile, a scenario's override or --set); at transient when the
+         * warm-up is the default. */
+        const char *key = p->warmup_s > 0.0 ? "warmup" : "warmup_mser5";
+        const char *with = "transient: true";
+        if (ld->locs[key_find(CONFIG_PROFILE, key)].file < 0) {
+            key = "transient";
+            with = "the warm-up";
+        }
+        return err_key(ld, CONFIG_PROFILE, key,
+                       "conflicts with %s (got warmup %s%s, expected warmup: 0s%s: a transient run "
+                       "has no steady state to discard a warm-up before)",
+                       with, a, p->warmup_mser5 ? " and warmup_mser5: true" : "",
                        p->warmup_mser5 ? " and warmup_mser5: false" : "");
     }
     if (p->sample_dt_s > p->duration_s) {

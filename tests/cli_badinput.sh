@@ -30,7 +30,8 @@ expect() { # expect SUBSTRING ARGS...
 expect "--set:1:16: warmup: out of range" run burst-hardened --set profile.warmup=5000s
 expect "--set:1:8: warmup: out of range" run low --set warmup=5000s
 expect "--set:1:1: bogus: unknown key" run low:bounded-target --set bogus=1
-expect "transient: conflicts with the warm-up" run burst --set warmup=5s
+expect "--set:1:8: warmup: conflicts with transient: true" run burst --set warmup=5s
+expect "--set:1:8: warmup: conflicts with transient: true" check burst --set warmup=5s
 expect "--reps" run low --reps 0
 expect "--vary warmup=401s" sweep low --vary warmup=1s:500s:100s --reps 2
 expect "--out $file: not a directory" run low --reps 2 --out "$file"

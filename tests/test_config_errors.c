@@ -194,8 +194,13 @@ static void test_cross_field_and_schedule(void **state)
     (void)state;
     expect_error("mix_sum.yaml", "2:18: mix.post_json: out of range (got post_json + post_sse + "
                                  "get_sse = 0.9, expected a sum of 1)");
+    /* The default warm-up: the error points at transient; a warm-up set in the
+     * file: at the warm-up, the key to change. */
     expect_error("transient_warmup.yaml",
                  "3:12: transient: conflicts with the warm-up (got warmup 10s, expected warmup: 0s: a "
+                 "transient run has no steady state to discard a warm-up before)");
+    expect_error("transient_warmup_set.yaml",
+                 "3:9: warmup: conflicts with transient: true (got warmup 5s, expected warmup: 0s: a "
                  "transient run has no steady state to discard a warm-up before)");
     expect_error("schedule_order.yaml", "4:74: arrivals.rate[2].at: out of order (got 30s, expected "
                                         "a time >= the previous point's)");
