@@ -248,6 +248,7 @@ static inline void prefetch_root_subject(const struct evq *q)
 
 void evq__fill_root(struct evq *q)
 {
+    SIM_ASSERT(q->hole);
     q->hole = false;
     struct evq_entry last = q->heap[--q->n];
     q->heap[q->n] = SENTINEL;

@@ -12,63 +12,66 @@
  * packs priority (4 bits), insertion sequence (36 bits) and slot (24 bits).
  * The array is offset so that the four children of every node share one
  * 64-byte cache line: a sift-down reads one line per level, fewer than a
- * bare (time, sequence, data) heap of 24-byte entries.  A sift-down picks
- * the smallest child without a branch: (time, word) compares as one 128-bit
- * unsigned key (a non-negative double's bits grow with its value), the
- * choice is a conditional move, and sentinel entries past the end let every
- * node compare four children.  It also prefetches the four candidate lines
- * of the level below.  Which child wins is a coin toss a branch predictor
- * loses half the time; at 7,000 pending events these two changes cut the
- * hold benchmark from ~145 to ~93 ns per event.  What an
- * event does (callback and its two arguments) lives in a separate slot table
- * that is touched only when an event is scheduled, fired or cancelled.  A
- * third array maps slot -> heap position; it is what makes cancel and
- * reschedule true O(log n) removals rather than tombstones that pile up
- * (a proxy model cancels a timeout for nearly every request it serves).
+ * bare (time, sequence, data) heap of 24-byte entries.  What an event does
+ * (callback and its two arguments) lives in a separate slot table, and a
+ * third array maps slot -> heap position; that map is what makes cancel and
+ * reschedule true O(log n) removals rather than tombstones that pile up (a
+ * proxy model cancels a timeout for nearly every request it serves).
+ *
+ * Branch-free sifting.  Which child is smallest is a coin toss that a branch
+ * predictor loses half the time, so a sift-down picks it without branches:
+ * (time, word) compares as one 128-bit unsigned key (a non-negative double's
+ * bits grow with its value), the index is chosen with a mask, and sentinel
+ * entries past the end let every node compare four children.  It also
+ * prefetches the four lines the next level may be on.  At 7,000 pending
+ * events this took the hold benchmark from ~145 to ~93 ns per event.
  *
  * The imminent event.  An event scheduled earlier than everything pending
  * (the end of a CPU slice microseconds away, while the next arrival is
- * milliseconds away) is held in one slot outside the heap and fired from
- * there, so it costs neither a sift-up to the root nor a sift-down after.
- * In the high profile a third of all events are such; if a second one comes
- * along, the earlier of the two keeps the slot and the other joins the heap.
- * While the root is vacant (below) an event goes there instead: it stays at
- * the top after one comparison of the children.
+ * milliseconds away) waits in one slot outside the heap and fires from
+ * there, with no sift at all.  In the high profile a third of all events
+ * are such.  If a second one comes along, the earlier of the two keeps the
+ * slot and the other joins the heap.
  *
  * The vacant root.  A pop takes the root and leaves its place empty instead
  * of sifting the last entry down at once: the callback nearly always
  * schedules an event, and that event fills the root and sinks to its place
- * in one sift-down, where a pop and a push cost a sift each (and an event due
- * soon, a response 25 ms away among thousands of think timers, stays near
- * the top).  Anything else that needs the heap whole (a peek, a cancel)
- * fills the root with the last entry first.  A heap of one level is fixed at
- * once: a sift there is one comparison.  run high executes 7% fewer
- * instructions (cachegrind).
+ * in one sift-down, where a pop and a push would cost a sift each (an event
+ * due soon, a response 25 ms away among thousands of think timers, stops
+ * near the top).  While the root is vacant every new event goes there, the
+ * earliest too (the imminent slot stays empty).  A peek, pop, cancel,
+ * reschedule, reset or renumbering fills the root with the last entry first,
+ * so part of a pop's cost moves to whichever of them comes next.  A heap of
+ * one level is fixed at once.  run high executes 7% fewer instructions.
  *
  * Prefetching the next subject.  A model's entity (a client that has been
  * thinking for seconds) is rarely still in the cache when its event fires,
  * and the callback's first act is to read it.  So a pop that leaves the root
  * vacant prefetches the subject of the root's earliest child (the next event
  * unless the callback schedules an earlier one), and each fill of the root
- * (with more than 64 events pending) prefetches the new root's.  Reading
- * those records early costs a stall when the record table is out of cache:
- * in paired alternating runs the hold benchmark, whose callbacks do almost
- * nothing, is ~6% slower at 7,000 pending events than without them, while
- * run high and bench sse gain 6-13%.
+ * (with more than 64 events pending) prefetches the new root's subject.
+ * Both read another event's slot record early, which stalls when the record
+ * table is out of cache.  Models gain (run high x1.13 and x1.07 for the two
+ * steps, bench sse x1.08 and x1.06, paired alternating runs); the hold
+ * benchmark, whose callbacks do nothing else, pays: with all of the above
+ * it runs x1.54 faster than before at 1,000 pending events but only x1.20 at
+ * 100,000 and x1.08 at 1,000,000 (bench/README.md).
  *
  * Handles are (generation << 32 | slot).  A slot's generation is bumped each
  * time the slot is freed, so a stale handle (event already fired or
  * cancelled) is recognised and cancelling it is a harmless no-op.  Handle 0
  * is never issued.
  *
- * Limits: times are non-negative (NaN is refused, -0.0 is stored as +0.0);
+ * Limits: times are non-negative (NaN is refused, -0.0 is stored as +0.0;
+ * infinity is accepted, so a peek of infinity may be an event there);
  * 16 priorities, 2^24 (16.7 million) pending events; the sequence counter is
  * renumbered in order when it reaches 2^36, so it never wraps.
- * Memory: 16 + 4 + 32 = 52 bytes per pending event at most (plus 16
- * sentinels), arrays grown by doubling and never shrunk; no allocation per
- * event in steady state.
- * Costs: schedule O(log n), pop O(log n), cancel/reschedule O(log n),
- * peek O(1).
+ * Memory: 16 + 4 + 32 = 52 bytes per slot of capacity; the arrays grow by
+ * doubling and never shrink, so up to twice that per pending event (54.5 B
+ * at 1,000,000 pending), plus 16 sentinels; no allocation per event in
+ * steady state.
+ * Costs: schedule, pop, cancel and reschedule O(log n); peek O(1), or
+ * O(log n) when it fills a vacant root.
  */
 #ifndef SIM_EVQ_H
 #define SIM_EVQ_H

@@ -78,6 +78,8 @@ void sim_tseries_fini(struct sim_tseries *ts)
     free(ts->v);
     ts->v = NULL;
     ts->n = 0;
+    ts->cur_lo_s = INFINITY; /* no cached window: nothing is integrated any more */
+    ts->cur_hi_s = -INFINITY;
 }
 
 void sim_tseries_count(struct sim_tseries *ts, double t_s, double k)

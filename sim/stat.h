@@ -69,9 +69,11 @@ struct sim_tseries {
     double t0_s, dt_s;
     size_t n;
     double *v;
-    /* The window last integrated into, and a span of times known to fall in
-     * it: a level changes many times per window, and this spares each change
-     * a division (see tseries_integrate). */
+    /* The window last integrated into and the span of times it covers, from a
+     * time the division put in it to its computed end: a level changes many
+     * times per window, and this spares each change a division.  A time within
+     * a rounding error below that end counts in this window, where the
+     * division alone could put it in the next. */
     size_t cur_w;
     double cur_lo_s, cur_hi_s;
 };
