@@ -105,7 +105,15 @@ void sim_level__advance_tracked(struct sim_level *l, double t_s);
  * call it several times per event, and the untracked case is a few flops. */
 static inline void sim_level_set(struct sim_level *l, double t_s, double value)
 {
-    if (l->time_at || l->series) {
+    struct sim_tseries *ts = l->series;
+    if (ts && !l->time_at && t_s > l->last_t_s && l->last_t_s >= ts->cur_lo_s &&
+        t_s <= ts->cur_hi_s) {
+        /* The common tracked case, inline: the whole step in the cached window. */
+        double dt = t_s - l->last_t_s;
+        l->area += l->value * dt;
+        ts->v[ts->cur_w] += l->value * dt;
+        l->last_t_s = t_s;
+    } else if (l->time_at || ts) {
         sim_level__advance_tracked(l, t_s);
     } else {
         l->area += l->value * (t_s - l->last_t_s);
