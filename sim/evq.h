@@ -57,6 +57,16 @@
  * it runs x1.54 faster than before at 1,000 pending events but only x1.20 at
  * 100,000 and x1.08 at 1,000,000 (bench/README.md).
  *
+ * Why still a heap.  Every pop costs one sift-down, of the event the callback
+ * schedules or of the last entry, and it is the far events (think times, SSE
+ * gaps) that sink deep.  Keeping them out of the heap has been tried three
+ * ways, with the same firing order, and each lost on `run high`
+ * (bench/README.md): a timing wheel in front of the heap (x0.71), a
+ * three-tier calendar (near heap, 4,096 buckets, far heap: 10% fewer
+ * instructions but x0.79, from cache misses and mispredicted branches), and
+ * exponential clocks merged into one event per set (the sift-downs moved to
+ * filling the root; x0.88).
+ *
  * Handles are (generation << 32 | slot).  A slot's generation is bumped each
  * time the slot is freed, so a stale handle (event already fired or
  * cancelled) is recognised and cancelling it is a harmless no-op.  Handle 0
