@@ -75,7 +75,7 @@ bench: build
 
 # A profile-guided build of proxysim for benchmarks (bench/README.md): an instrumented
 # build runs the training workloads below, then the same directory is rebuilt with the
-# profiles they wrote.  Same results as build/proxysim, ~10% faster on the high profile.
+# profiles they wrote.  Same results as build/proxysim, 10-20% faster on the high profile.
 PGO_BUILD ?= build-pgo
 pgo: deps
 	cmake -S . -B $(PGO_BUILD) -DCMAKE_BUILD_TYPE=Release -DPROXYSIM_PGO=generate >/dev/null
