@@ -18,8 +18,10 @@
  *
  * Leaks: an error path (any request that ends in an error) fails to release
  * what it holds with the design's probabilities: its task, its upstream
- * connection, its buffers, its session.  faults_leak draws from the leak
- * stream so leak decisions never shift the traffic's random numbers.
+ * connection, its buffers, its session (only in a design that removes
+ * sessions on close: elsewhere nothing would have removed it anyway).
+ * faults_leak draws from the leak stream so leak decisions never shift the
+ * traffic's random numbers.
  *
  * What it leaves out: partial responses, errors correlated in time (other
  * than the stall), slow-loris clients.

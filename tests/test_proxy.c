@@ -386,26 +386,45 @@ static void sessions_growth(void **state)
     results_summary_fini(&sum);
 }
 
+/* Leaked objects over the run against p * r * duration, inside the replications' CI. */
+static void check_leak_rate(const struct exp_summary *sum, enum results_metric m, double p,
+                            double r, double duration_s)
+{
+    const struct sim_ci *c = &sum->metric[m];
+    double d = duration_s;
+    printf("  %s per s = %.4f [%.4f, %.4f], expected %.4f\n", results_metrics[m].name, c->mean / d,
+           c->lo / d, c->hi / d, p * r);
+    assert_true(p * r * d >= c->lo && p * r * d <= c->hi);
+}
+
 static void leaks(void **state)
 {
     (void)state;
     struct experiment e;
     struct exp_summary sum;
-    const double lambda = 100.0, err_p = 0.1, leak_p = 0.2;
+    const double lambda = 100.0, err_p = 0.1;
     one_queue(&e, lambda, 0.01);
     e.profile.faults.upstream_error_p = err_p;
     e.design.spawn.per_request.enabled = true;
-    e.design.leaks.task_p = leak_p;
+    e.design.sessions.remove_on_close = true; /* a session leaks only where it is removed */
+    /* Leaked connections must not exhaust the pool (more errors of another cause). */
+    e.design.upstream.max_conns = INFINITY;
+    e.design.leaks = (struct leak_params){
+        .task_p = 0.2, .upstream_conn_p = 0.3, .buffer_p = 0.4, .session_p = 0.5};
     e.profile.duration_s = 500.0;
     e.profile.warmup_s = 0.0;
     e.run.reps = 8;
     run(&e, 2, &sum);
-    /* tasks_leaked counts the whole run: rate p * r = 0.2 * 10 per second. */
-    struct sim_ci c = sum.metric[RM_TASKS_LEAKED];
-    double d = e.profile.duration_s;
-    printf("  leaked tasks per s = %.4f [%.4f, %.4f], expected %.4f\n", c.mean / d, c.lo / d,
-           c.hi / d, leak_p * err_p * lambda);
-    assert_true(leak_p * err_p * lambda * d >= c.lo && leak_p * err_p * lambda * d <= c.hi);
+    /* The leak counters cover the whole run.  Each request failed upstream (rate
+     * r = err_p * lambda) holds a task, a connection, its request buffer (the
+     * response's is taken after the status is known) and a session, and leaks
+     * each with its own probability. */
+    const double r = err_p * lambda, d = e.profile.duration_s;
+    CHECK_IN_CI(&sum, RM_ERROR_RATE_UPSTREAM_ERROR, err_p);
+    check_leak_rate(&sum, RM_TASKS_LEAKED, 0.2, r, d);
+    check_leak_rate(&sum, RM_UPSTREAM_CONNS_LEAKED, 0.3, r, d);
+    check_leak_rate(&sum, RM_BUFFERS_LEAKED, 0.4, r, d);
+    check_leak_rate(&sum, RM_SESSIONS_LEAKED, 0.5, r, d);
     results_summary_fini(&sum);
 }
 
@@ -428,6 +447,20 @@ static void divergence(void **state)
     CHECK_NEAR(sum.metric[RM_STOPPED].mean, 1.0, 0.0);
     assert_non_null(strstr(sum.finding, "memory grows without bound"));
     assert_true(wall < 20.0);
+    results_summary_fini(&sum);
+
+    /* Where it stops: at the first check past the limit.  Memory is checked at
+     * every sample, so with samples 1 s apart it overshoots by at most 1 s of
+     * growth (about 8 MB/s here): within 10% of the limit. */
+    e.profile.duration_s = 1000.0;
+    e.profile.sample_dt_s = 1.0;
+    run(&e, 2, &sum);
+    double peak = sum.metric[RM_MEMORY_BYTES_PEAK].mean;
+    printf("  %s; peak %.1f MB against a limit of %.1f MB\n", sum.finding, peak / 1e6,
+           e.design.guard.max_memory_bytes / 1e6);
+    CHECK_NEAR(sum.metric[RM_STOPPED].mean, 1.0, 0.0);
+    assert_true(peak > e.design.guard.max_memory_bytes);
+    assert_true(peak <= 1.1 * e.design.guard.max_memory_bytes);
     results_summary_fini(&sum);
 }
 
