@@ -63,7 +63,8 @@
  * ways, with the same firing order, and each lost on `run high`
  * (bench/README.md): a timing wheel in front of the heap (x0.71), a
  * three-tier calendar (near heap, 4,096 buckets, far heap: 10% fewer
- * instructions but x0.79, from cache misses and mispredicted branches), and
+ * instructions but x0.79 to x1.00 in three layouts, from cache misses,
+ * mispredicted branches and chains of dependent loads), and
  * exponential clocks merged into one event per set (x0.88; held beside the
  * heap instead, 5% more instructions: the sift-downs only moved to filling
  * the vacant root with the last entry).
