@@ -351,6 +351,109 @@ static void buffer_pool(void **state)
     results_summary_fini(&sum);
 }
 
+/* The pool's exhaustion policies on c = 5 HTTP/1.1 connections at a = 4
+ * erlangs.  fail_fast refuses a request that finds all c busy: an M/M/c/c loss
+ * system, whose refused share is Erlang B.  open_beyond opens another
+ * connection instead: nobody waits (M/M/infinity), and more than c open. */
+static void pool_policies(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct exp_summary sum;
+    const unsigned c = 5;
+    const double lambda = 40.0, svc = 0.1;
+    one_queue(&e, lambda, svc);
+    e.design.upstream.max_conns = c;
+    e.design.upstream.http2 = false;
+    e.design.upstream.max_streams_per_conn = 1.0;
+    e.design.upstream.on_exhausted = EXHAUST_FAIL_FAST;
+    e.profile.duration_s = 2000.0;
+    e.profile.warmup_s = 20.0;
+    e.run.reps = 6;
+    run(&e, 2, &sum);
+    CHECK_IN_CI(&sum, RM_ERROR_RATE_POOL_TIMEOUT, qtheory_erlang_b(c, lambda * svc));
+    results_summary_fini(&sum);
+
+    e.design.upstream.on_exhausted = EXHAUST_OPEN_BEYOND;
+    e.run.reps = 4;
+    run(&e, 2, &sum);
+    CHECK_NEAR(sum.metric[RM_POOL_WAIT_PROB].mean, 0.0, 0.0);
+    CHECK_NEAR(sum.metric[RM_ERROR_RATE].mean, 0.0, 0.0);
+    CHECK_IN_CI(&sum, RM_LATENCY_MEAN_S, svc);
+    assert_true(sum.metric[RM_UPSTREAM_CONNS_PEAK].mean > (double)c);
+    results_summary_fini(&sum);
+}
+
+/* HTTP/2: one connection carrying up to m = 5 streams is an M/M/5 queue on
+ * its streams, so the wait probability is Erlang C, as for five HTTP/1.1
+ * connections (mmc_erlang_c), with one connection open. */
+static void http2_streams(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct exp_summary sum;
+    const double lambda = 40.0, svc = 0.1;
+    one_queue(&e, lambda, svc);
+    e.design.upstream.max_conns = 1.0;
+    e.design.upstream.http2 = true;
+    e.design.upstream.max_streams_per_conn = 5.0;
+    e.profile.duration_s = 10000.0;
+    e.profile.warmup_s = 200.0;
+    e.run.reps = 10;
+    run(&e, 2, &sum);
+    struct qtheory_mmc q;
+    assert_true(qtheory_mmc(5, lambda, 1.0 / svc, &q));
+    CHECK_IN_CI(&sum, RM_POOL_WAIT_PROB, q.p_wait);
+    CHECK_IN_CI(&sum, RM_POOL_WAIT_MEAN_S, q.wq_s);
+    CHECK_NEAR(sum.metric[RM_UPSTREAM_CONNS_PEAK].mean, 1.0, 0.0);
+    results_summary_fini(&sum);
+}
+
+/* A token bucket of rate R under Poisson arrivals at lambda = 2R: the bucket
+ * is nearly always empty, so it admits R per second and answers 429 to the
+ * rest, a share 1 - R / lambda. */
+static void rate_limit(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct exp_summary sum;
+    const double lambda = 200.0, r = 100.0;
+    one_queue(&e, lambda, 0.01);
+    e.design.server.rate_limit = true;
+    e.design.server.rate_limit_per_s = r;
+    e.design.server.rate_limit_burst = 10.0;
+    e.profile.duration_s = 500.0;
+    e.profile.warmup_s = 10.0;
+    e.run.reps = 6;
+    run(&e, 2, &sum);
+    CHECK_IN_CI(&sum, RM_ERROR_RATE_RATE_LIMITED, 1.0 - r / lambda);
+    CHECK_IN_CI(&sum, RM_THROUGHPUT_PER_S, r);
+    results_summary_fini(&sum);
+}
+
+/* On/off arrivals (MMPP-2): rate lambda during on periods of mean 2 s and
+ * 0.2 lambda during off periods of mean 3 s, so lambda (2 + 0.2 x 3) / 5 on
+ * average; an unbounded pool serves them all. */
+static void onoff_rate(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct exp_summary sum;
+    const double lambda = 100.0;
+    one_queue(&e, lambda, 0.01);
+    e.profile.arrivals = ARRIVALS_ONOFF;
+    e.profile.on_mean_s = 2.0;
+    e.profile.off_mean_s = 3.0;
+    e.profile.off_rate_factor = 0.2;
+    e.design.upstream.max_conns = INFINITY;
+    e.profile.duration_s = 1000.0;
+    e.profile.warmup_s = 10.0;
+    e.run.reps = 8;
+    run(&e, 2, &sum);
+    CHECK_IN_CI(&sum, RM_THROUGHPUT_PER_S, lambda * (2.0 + 0.2 * 3.0) / 5.0);
+    results_summary_fini(&sum);
+}
+
 static void sessions_growth(void **state)
 {
     (void)state;
@@ -850,6 +953,8 @@ int main(void)
         cmocka_unit_test(degradation_ladder),
         cmocka_unit_test(degradation_protective_keeps_clients), cmocka_unit_test(body_limit),
         cmocka_unit_test(mser5_warmup), cmocka_unit_test(degradation_load),
+        cmocka_unit_test(pool_policies), cmocka_unit_test(http2_streams),
+        cmocka_unit_test(rate_limit),    cmocka_unit_test(onoff_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
