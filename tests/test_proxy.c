@@ -454,6 +454,54 @@ static void onoff_rate(void **state)
     results_summary_fini(&sum);
 }
 
+/* Latency spikes: a share p of responses takes F times its service time, so
+ * the mean latency is svc (1 + p (F - 1)) with an unbounded pool. */
+static void latency_spikes(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct exp_summary sum;
+    const double lambda = 50.0, svc = 0.02, p = 0.1, f = 10.0;
+    one_queue(&e, lambda, svc);
+    e.design.upstream.max_conns = INFINITY;
+    e.profile.faults.latency_spike_p = p;
+    e.profile.faults.latency_spike_factor = f;
+    e.profile.duration_s = 1000.0;
+    e.profile.warmup_s = 10.0;
+    e.run.reps = 6;
+    run(&e, 2, &sum);
+    CHECK_IN_CI(&sum, RM_LATENCY_MEAN_S, svc * (1.0 + p * (f - 1.0)));
+    results_summary_fini(&sum);
+}
+
+/* A stall of S = 10 s from t0 = 40 s with a request timeout T = 1 s and an
+ * unbounded pool (exponential service of mean svc).  A response due in the
+ * stall waits for its end, so these time out: the lambda svc requests in
+ * service at t0 (each is pushed back by S > T), every request sent in
+ * [t0, t0 + S - T), and one sent at t0 + S - T + u when its service exceeds
+ * u, svc (1 - exp(-T / svc)) of them per unit rate.  Over a run of D = 100 s
+ * the timeout share is lambda (svc + S - T + svc (1 - exp(-T / svc))) /
+ * (lambda D). */
+static void upstream_stall(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct exp_summary sum;
+    const double lambda = 100.0, svc = 0.05, s_stall = 10.0, t_out = 1.0, d = 100.0;
+    one_queue(&e, lambda, svc);
+    e.design.upstream.max_conns = INFINITY;
+    e.design.upstream.request_timeout_s = t_out;
+    e.profile.faults.stall_at_s = 40.0;
+    e.profile.faults.stall_s = s_stall;
+    e.profile.duration_s = d;
+    e.profile.warmup_s = 0.0;
+    e.run.reps = 8;
+    run(&e, 2, &sum);
+    double timeouts = lambda * (svc + s_stall - t_out + svc * (1.0 - exp(-t_out / svc)));
+    CHECK_IN_CI(&sum, RM_ERROR_RATE_TIMEOUT, timeouts / (lambda * d));
+    results_summary_fini(&sum);
+}
+
 static void sessions_growth(void **state)
 {
     (void)state;
@@ -955,6 +1003,7 @@ int main(void)
         cmocka_unit_test(mser5_warmup), cmocka_unit_test(degradation_load),
         cmocka_unit_test(pool_policies), cmocka_unit_test(http2_streams),
         cmocka_unit_test(rate_limit),    cmocka_unit_test(onoff_rate),
+        cmocka_unit_test(latency_spikes), cmocka_unit_test(upstream_stall),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
