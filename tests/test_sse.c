@@ -591,6 +591,33 @@ static void blocked_channel_stays_full(void **state)
     results_summary_fini(&sum);
 }
 
+/* The same stream into a channel that drops when full, newest or oldest: the
+ * writer takes a message every 20 ms, so once full the channel sheds half of
+ * the 100 events/s, whichever it drops.  Exactly: 1,999 events come in the
+ * 20 s, the writer starts 1,000 of them (one each 20 ms from the first), 2
+ * wait in the channel at the end, and the other 997 were dropped. */
+static void dropping_channel(void **state)
+{
+    (void)state;
+    const enum full_policy policies[] = {FULL_DROP_NEWEST, FULL_DROP_OLDEST};
+    for (size_t k = 0; k < 2; k++) {
+        struct experiment e;
+        fixed_stream(&e, 0.01, 1000.0, 50000.0);
+        e.profile.duration_s = 20.0;
+        e.design.sse.channel = (struct channel_params){
+            .capacity_msgs = 2.0, .on_full = policies[k], .send_timeout_s = INFINITY};
+        e.run.reps = 2;
+        struct exp_summary sum;
+        struct rep_result *res = run_reps(&e, &sum);
+        show(&sum, RM_SSE_EVENTS_DROPPED);
+        show(&sum, RM_SSE_EVENTS);
+        CHECK_NEAR(sum.metric[RM_SSE_EVENTS].mean, 1999.0, 0.0);
+        CHECK_NEAR(sum.metric[RM_SSE_EVENTS_DROPPED].mean, 1999.0 - 1000.0 - 2.0, 0.0);
+        free_reps(&e, res);
+        results_summary_fini(&sum);
+    }
+}
+
 /* A worker of capacity 1 whose batch ends with nothing behind it (so without
  * an event) and a send that times out after that: the parked id must wait for
  * the next batch, not schedule the ended one's end in the past (found in
@@ -629,6 +656,7 @@ int main(void)
         cmocka_unit_test(tracker_per_get_leak), cmocka_unit_test(fanout_bursts),
         cmocka_unit_test(persistence_worker), cmocka_unit_test(persistence_worker_park),
         cmocka_unit_test(fast_path_exact), cmocka_unit_test(blocked_channel_stays_full),
+        cmocka_unit_test(dropping_channel),
         cmocka_unit_test(disconnect_detection),
         cmocka_unit_test(yaml_sse_storm),
     };
