@@ -110,7 +110,7 @@ struct proxy {
     uint64_t n_spawned_base, n_connects_base, n_sess_created_base, n_sess_evicted_base;
     uint64_t n_site_spawned_base[TASK_N_SITES];
     uint64_t n_buf_hits_base, n_buf_takes_base;
-    uint64_t n_sse_dropped, n_sse_events, n_sse_disconnects;
+    uint64_t n_sse_dropped, n_sse_events;
 };
 
 /* proxy.c, for sse.c */

@@ -721,7 +721,6 @@ static void put(struct sse_stream *st, double t_s, double bytes, bool is_data)
         }
         case FULL_DISCONNECT:
             px->n_sse_dropped++;
-            px->n_sse_disconnects++;
             /* The client sees its stream cut and reconnects like after any break. */
             client_gone(st, true, false, CAUSE_REJECTED, true);
             return;

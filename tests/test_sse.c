@@ -595,12 +595,13 @@ static void blocked_channel_stays_full(void **state)
  * writer takes a message every 20 ms, so once full the channel sheds half of
  * the 100 events/s, whichever it drops.  Exactly: 1,999 events come in the
  * 20 s, the writer starts 1,000 of them (one each 20 ms from the first), 2
- * wait in the channel at the end, and the other 997 were dropped. */
+ * wait in the channel at the end, and the other 997 were dropped.  A channel
+ * that disconnects its slow consumer instead cuts the stream. */
 static void dropping_channel(void **state)
 {
     (void)state;
-    const enum full_policy policies[] = {FULL_DROP_NEWEST, FULL_DROP_OLDEST};
-    for (size_t k = 0; k < 2; k++) {
+    const enum full_policy policies[] = {FULL_DROP_NEWEST, FULL_DROP_OLDEST, FULL_DISCONNECT};
+    for (size_t k = 0; k < 3; k++) {
         struct experiment e;
         fixed_stream(&e, 0.01, 1000.0, 50000.0);
         e.profile.duration_s = 20.0;
@@ -610,9 +611,17 @@ static void dropping_channel(void **state)
         struct exp_summary sum;
         struct rep_result *res = run_reps(&e, &sum);
         show(&sum, RM_SSE_EVENTS_DROPPED);
-        show(&sum, RM_SSE_EVENTS);
         CHECK_NEAR(sum.metric[RM_SSE_EVENTS].mean, 1999.0, 0.0);
-        CHECK_NEAR(sum.metric[RM_SSE_EVENTS_DROPPED].mean, 1999.0 - 1000.0 - 2.0, 0.0);
+        if (policies[k] == FULL_DISCONNECT) {
+            /* Each stream is cut when its channel overflows, 5 to 7 event gaps
+             * after it starts (the writer drains one message while three come
+             * in), and the client opens the next at once: 20 s / 70 ms to
+             * 20 s / 50 ms cuts, each a refused request and a dropped event. */
+            CHECK_NEAR(sum.metric[RM_ERROR_RATE_REJECTED].mean, 1.0, 0.0);
+            CHECK_IN(sum.metric[RM_SSE_EVENTS_DROPPED].mean, 20.0 / 0.07, 20.0 / 0.05);
+        } else {
+            CHECK_NEAR(sum.metric[RM_SSE_EVENTS_DROPPED].mean, 1999.0 - 1000.0 - 2.0, 0.0);
+        }
         free_reps(&e, res);
         results_summary_fini(&sum);
     }
