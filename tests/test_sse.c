@@ -613,10 +613,11 @@ static void dropping_channel(void **state)
         show(&sum, RM_SSE_EVENTS_DROPPED);
         CHECK_NEAR(sum.metric[RM_SSE_EVENTS].mean, 1999.0, 0.0);
         if (policies[k] == FULL_DISCONNECT) {
-            /* Each stream is cut when its channel overflows, 5 to 7 event gaps
-             * after it starts (the writer drains one message while three come
-             * in), and the client opens the next at once: 20 s / 70 ms to
-             * 20 s / 50 ms cuts, each a refused request and a dropped event. */
+            /* Each stream is cut when its channel overflows: one message on
+             * the wire and two queued, the writer taking one per two event
+             * gaps, so 5 to 7 gaps after the stream starts; the client opens
+             * the next at once.  20 s / 70 ms to 20 s / 50 ms cuts, each a
+             * refused request and a dropped event. */
             CHECK_NEAR(sum.metric[RM_ERROR_RATE_REJECTED].mean, 1.0, 0.0);
             CHECK_IN(sum.metric[RM_SSE_EVENTS_DROPPED].mean, 20.0 / 0.07, 20.0 / 0.05);
         } else {
