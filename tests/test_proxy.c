@@ -539,10 +539,9 @@ static void sessions_growth(void **state)
 
 /* Leaked objects over the run against p * r * duration, inside the replications' CI. */
 static void check_leak_rate(const struct exp_summary *sum, enum results_metric m, double p,
-                            double r, double duration_s)
+                            double r, double d)
 {
     const struct sim_ci *c = &sum->metric[m];
-    double d = duration_s;
     printf("  %s per s = %.4f [%.4f, %.4f], expected %.4f\n", results_metrics[m].name, c->mean / d,
            c->lo / d, c->hi / d, p * r);
     assert_true(p * r * d >= c->lo && p * r * d <= c->hi);
