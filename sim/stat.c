@@ -96,7 +96,7 @@ static void tseries_integrate(struct sim_tseries *ts, double a, double b, double
     if (value == 0.0 || b <= a) {
         return;
     }
-    if (a >= ts->cur_lo_s && b <= ts->cur_hi_s) {
+    if (sim_tseries__in_cached(ts, a, b)) {
         ts->v[ts->cur_w] += value * (b - a);
         return;
     }

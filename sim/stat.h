@@ -79,6 +79,11 @@ struct sim_tseries {
 };
 
 void sim_tseries_init(struct sim_tseries *ts, double t0_s, double dt_s, size_t n);
+/* [a, b) lies inside the cached window, so its integral goes to v[cur_w]. */
+static inline bool sim_tseries__in_cached(const struct sim_tseries *ts, double a, double b)
+{
+    return a >= ts->cur_lo_s && b <= ts->cur_hi_s;
+}
 void sim_tseries_fini(struct sim_tseries *ts);
 /* Adds k to the window holding t_s (times outside the grid are ignored). */
 void sim_tseries_count(struct sim_tseries *ts, double t_s, double k);
@@ -106,8 +111,7 @@ void sim_level__advance_tracked(struct sim_level *l, double t_s);
 static inline void sim_level_set(struct sim_level *l, double t_s, double value)
 {
     struct sim_tseries *ts = l->series;
-    if (ts && !l->time_at && t_s > l->last_t_s && l->last_t_s >= ts->cur_lo_s &&
-        t_s <= ts->cur_hi_s) {
+    if (ts && !l->time_at && t_s > l->last_t_s && sim_tseries__in_cached(ts, l->last_t_s, t_s)) {
         /* The common tracked case, inline: the whole step in the cached window. */
         double dt = t_s - l->last_t_s;
         l->area += l->value * dt;
