@@ -1,7 +1,8 @@
 # proxysim: the two commands of README.md.
 #   make report   install missing Debian packages, build (Release), run the main job
-#   make test     same set-up, then the whole ctest suite, then the unit tests under ASan+UBSan
-#                 and the replication runner under TSan, each in its own build directory.
+#   make test     same set-up, then the whole ctest suite, then all of it again under ASan+UBSan,
+#                 the replication runner under TSan, a 2-rank MPI sweep against the threaded one
+#                 and a 60 s fuzz run of the config loader, each in its own build directory.
 BUILD      ?= build
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=

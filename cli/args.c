@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli/args.h"
 
+#include "sim/check.h"
+
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 int args_u64(const char *cmd, const char *flag, const char *text, uint64_t lo, uint64_t hi,
              uint64_t *out)
@@ -38,8 +44,47 @@ int args_double(const char *cmd, const char *flag, const char *text, double lo, 
     return 0;
 }
 
-int args_bad_option(const char *cmd, const char *usage_line)
+int args_usage_error(const char *cmd, const char *why_fmt, ...)
 {
-    fprintf(stderr, "usage: proxysim %s %s\n", cmd, usage_line);
+    va_list ap;
+    va_start(ap, why_fmt);
+    fprintf(stderr, "proxysim %s: ", cmd);
+    vfprintf(stderr, why_fmt, ap);
+    fprintf(stderr, " (see 'proxysim %s --help')\n", cmd);
+    va_end(ap);
     return 2;
+}
+
+int args_bad_option(const char *cmd, int argc, char *const *argv)
+{
+    /* getopt_long has stepped past the option it refused. */
+    const char *opt = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+    return args_usage_error(cmd, "unknown or incomplete option '%s'", opt);
+}
+
+int args_out_dir(const char *cmd, const char *dir)
+{
+    /* Parents too, as mkdir -p: --out build/exp/run1 should just work. */
+    char *p = strdup(dir);
+    if (!p) {
+        sim_oom(strlen(dir) + 1);
+    }
+    for (char *c = p + 1; *c; c++) {
+        if (*c == '/') {
+            *c = '\0';
+            (void)mkdir(p, 0777);
+            *c = '/';
+        }
+    }
+    free(p);
+    struct stat st;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "proxysim %s: --out %s: %s\n", cmd, dir, strerror(errno));
+        return 2;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "proxysim %s: --out %s: not a directory\n", cmd, dir);
+        return 2;
+    }
+    return 0;
 }

@@ -16,7 +16,15 @@ int args_u64(const char *cmd, const char *flag, const char *text, uint64_t lo, u
              uint64_t *out);
 int args_double(const char *cmd, const char *flag, const char *text, double lo, double hi,
                 double *out);
-/* Prints "proxysim CMD: unknown option ..." style errors for getopt's '?' result. */
-int args_bad_option(const char *cmd, const char *usage_line);
+/* Prints the one error line "proxysim CMD: WHY (see 'proxysim CMD --help')";
+ * returns 2. */
+int args_usage_error(const char *cmd, const char *why_fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The same for getopt_long's '?' (commands set opterr = 0 so that this is the
+ * only message): names the unknown option, or the one missing its value. */
+int args_bad_option(const char *cmd, int argc, char *const *argv);
+/* Creates --out's directory and its parents before anything runs, so a bad
+ * path costs nothing; returns 0 or 2 (message printed). */
+int args_out_dir(const char *cmd, const char *dir);
 
 #endif

@@ -295,6 +295,7 @@ int cli_bench(int argc, char **argv)
         {"slow-pct", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0}};
     optind = 1;
+    opterr = 0;
     int ch;
     while ((ch = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
         int rc = 0;
@@ -333,7 +334,7 @@ int cli_bench(int argc, char **argv)
             rc = args_u64("bench", "--slow-pct", optarg, 0, 100, &slow_pct);
             break;
         default:
-            return args_bad_option("bench", usage_line);
+            return args_bad_option("bench", argc - 1, argv + 1);
         }
         if (rc) {
             return rc;

@@ -29,6 +29,7 @@ int cli_check(int argc, char **argv)
     size_t n_sets = 0;
     int c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "ps:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
@@ -48,12 +49,12 @@ int cli_check(int argc, char **argv)
             return 0;
         default:
             free(sets);
-            return args_bad_option("check", usage_line);
+            return args_bad_option("check", argc, argv);
         }
     }
     if (optind >= argc) {
         free(sets);
-        return args_bad_option("check", usage_line);
+        return args_usage_error("check", "expected at least one FILE");
     }
     int status = 0;
     for (int i = optind; i < argc; i++) {

@@ -37,6 +37,18 @@
 
 static const char *USAGE = "DESIGN_A DESIGN_B [--profiles p1,p2] [--reps N] [--seed S] "
                            "[--threads T] [--set k=v]... [--out DIR] [--quiet]";
+static const char *HELP =
+    "\nTwo designs on the same traffic, with common random numbers: per profile and\n"
+    "metric A, B, the paired difference B - A with its 95% CI, and a verdict.\n"
+    "  --profiles p1,p2   profiles to compare on (default medium; at most 16)\n"
+    "  --reps N           paired replications (default 10)\n"
+    "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
+    "  --threads T        worker threads (default: the scenario's run.threads, else\n"
+    "                     all cores; 0: all cores); results do not depend on it\n"
+    "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
+    "                     repeatable\n"
+    "  --out DIR          also write DIR/compare.csv and charts\n"
+    "  --quiet            no progress line\n";
 
 #define MAX_PROFILES 16
 #define MAX_SETS 64
@@ -265,6 +277,7 @@ int cli_compare(int argc, char **argv)
     bool have_seed = false, quiet = false;
     int ch, rc = 0;
     optind = 1;
+    opterr = 0;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
         case 'p': profiles_text = optarg; break;
@@ -283,15 +296,15 @@ int cli_compare(int argc, char **argv)
             break;
         case 'o': out_dir = optarg; break;
         case 'q': quiet = true; break;
-        case 'h': printf("usage: proxysim compare %s\n", USAGE); return 0;
-        default: return args_bad_option("compare", USAGE);
+        case 'h': printf("usage: proxysim compare %s\n%s", USAGE, HELP); return 0;
+        default: return args_bad_option("compare", argc, argv);
         }
         if (rc) {
             return rc;
         }
     }
     if (argc - optind != 2) {
-        return args_bad_option("compare", USAGE);
+        return args_usage_error("compare", "expected two designs, got %d", argc - optind);
     }
     struct cmp_run c = {.design_a = argv[optind], .design_b = argv[optind + 1]};
     char *ptext = strdup(profiles_text ? profiles_text : "medium");
@@ -320,11 +333,12 @@ int cli_compare(int argc, char **argv)
         c.seed = have_seed ? seed : pts[0].run.seed;
         c.reps = reps ? (unsigned)reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);
         c.conf = pts[0].run.confidence > 0 ? pts[0].run.confidence : 0.95;
+        xpsetup_threads_of(&x, &pts[0]);
         for (size_t i = 0; i < n_points; i++) {
             pts[i].run.seed = c.seed;
         }
         if (out_dir && x.exec.is_root) {
-            rc = xpsetup_mkdir("compare", out_dir);
+            rc = args_out_dir("compare", out_dir);
         }
     }
     if (rc == 0) {

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 static const char usage_line[] =
-    "FILE [--column NAME] [--unit U] [--dists LIST] [--out DIR]\n"
+    "FILE [--column NAME] [--unit U] [--dists LIST] [--threads T] [--out DIR]\n"
     "       proxysim fit --arrivals FILE [--column NAME] [--window DURATION] [--out DIR]";
 
 static void help(void)
@@ -59,15 +59,6 @@ static int parse_duration(const char *text, double *out_s)
         return -1;
     }
     *out_s = v * u.scale;
-    return 0;
-}
-
-static int make_dir(const char *dir)
-{
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "proxysim fit: %s: cannot create directory: %s\n", dir, strerror(errno));
-        return 2;
-    }
     return 0;
 }
 
@@ -274,7 +265,7 @@ static int fit_samples(const char *path, const char *column, const struct sample
         print_quantiles(&s, unit);
     }
     int rc = 0;
-    if (out_dir != NULL && (rc = make_dir(out_dir)) == 0) {
+    if (out_dir != NULL) {
         char p[4096];
         snprintf(p, sizeof p, "%s/fit.csv", out_dir);
         rc = write_csv(p, res, n_kinds, unit);
@@ -372,7 +363,7 @@ static int fit_arrivals(const char *path, const char *column, double window_s,
     printf("\nprofile snippet (piecewise-constant Poisson rate, %s windows):\n\n  %s\n", w, yaml);
     free(yaml);
     int rc = 0;
-    if (out_dir != NULL && (rc = make_dir(out_dir)) == 0) {
+    if (out_dir != NULL) {
         char p[4096];
         snprintf(p, sizeof p, "%s/rates.csv", out_dir);
         FILE *f = fopen(p, "w");
@@ -461,16 +452,16 @@ int cli_fit(int argc, char **argv)
             help();
             return 0;
         default:
-            fprintf(stderr, "proxysim fit: unknown or incomplete option '%s'\n",
-                    argv[optind - 1]);
-            return args_bad_option("fit", usage_line);
+            return args_bad_option("fit", argc, argv);
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "proxysim fit: expected one FILE, got %d\n", argc - optind);
-        return args_bad_option("fit", usage_line);
+        return args_usage_error("fit", "expected one FILE, got %d", argc - optind);
     }
     const char *path = argv[optind];
+    if (out_dir != NULL && args_out_dir("fit", out_dir) != 0) {
+        return 2; /* before the fit, so a bad --out costs nothing */
+    }
     if (arrivals) {
         if (unit_name != NULL) {
             fprintf(stderr, "proxysim fit: --unit does not apply to --arrivals (timestamps are "

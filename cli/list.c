@@ -18,7 +18,7 @@ int cli_list(int argc, char **argv)
             printf("usage: proxysim list\n\nThe built-in profiles, designs and scenarios.\n");
             return 0;
         }
-        return args_bad_option("list", "");
+        return args_usage_error("list", "unexpected argument '%s'", argv[1]);
     }
     static const char *const titles[CONFIG_N_KINDS] = {"profiles", "designs", "scenarios"};
     for (int k = 0; k < CONFIG_N_KINDS; k++) {

@@ -39,6 +39,23 @@
 static const char *USAGE =
     "SCENARIO --vary KEY=lo:hi[:step] --slo 'metric<=bound,...' [--minimize|--maximize] "
     "[--reps N] [--max-reps M] [--seed S] [--threads T] [--set k=v]... [--out DIR] [--quiet]";
+static const char *HELP =
+    "\nThe smallest (or largest) value of KEY that meets every SLO, by bisection over\n"
+    "the grid, adding replications at a point until each CI clears its bound.\n"
+    "  --vary KEY=lo:hi[:step]  the key and its range\n"
+    "  --slo LIST         metric<=bound or metric>=bound, comma-separated\n"
+    "  --minimize         look for the smallest value that meets (the default)\n"
+    "  --maximize         look for the largest\n"
+    "  --reps N           replications per batch at a point (default 5)\n"
+    "  --max-reps M       at most M replications at a point: beyond, undecided\n"
+    "                     (default 40)\n"
+    "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
+    "  --threads T        worker threads (default: the scenario's run.threads, else\n"
+    "                     all cores; 0: all cores); results do not depend on it\n"
+    "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
+    "                     repeatable\n"
+    "  --out DIR          also write DIR/plan.csv and DIR/plan_<metric>.png\n"
+    "  --quiet            no progress line\n";
 
 #define MAX_SETS 64
 
@@ -205,11 +222,12 @@ int cli_plan(int argc, char **argv)
     const char *out_dir = NULL;
     const char *sets[MAX_SETS];
     uint64_t batch = 5, max_reps = 40, threads = 0;
-    bool have_vary = false, quiet = false, maximize = false;
+    bool have_vary = false, quiet = false, maximize = false, have_goal = false;
     int ch, rc = 0;
     struct sim_err err;
     sim_err_clear(&err);
     optind = 1;
+    opterr = 0;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
         case 'v':
@@ -233,8 +251,15 @@ int cli_plan(int argc, char **argv)
                 rc = 2;
             }
             break;
-        case 'm': maximize = false; break;
-        case 'M': maximize = true; break;
+        case 'm':
+        case 'M':
+            if (have_goal && maximize != (ch == 'M')) {
+                rc = args_usage_error("plan", "give --minimize or --maximize, not both");
+                break;
+            }
+            have_goal = true;
+            maximize = ch == 'M';
+            break;
         case 'r': rc = args_u64("plan", "--reps", optarg, 2, 10000, &batch); break;
         case 'R': rc = args_u64("plan", "--max-reps", optarg, 2, 100000, &max_reps); break;
         case 's':
@@ -252,8 +277,8 @@ int cli_plan(int argc, char **argv)
             break;
         case 'o': out_dir = optarg; break;
         case 'q': quiet = true; break;
-        case 'h': printf("usage: proxysim plan %s\n", USAGE); goto done;
-        default: rc = args_bad_option("plan", USAGE); break;
+        case 'h': printf("usage: proxysim plan %s\n%s", USAGE, HELP); goto done;
+        default: rc = args_bad_option("plan", argc, argv); break;
         }
         if (rc) {
             goto done;
@@ -265,7 +290,7 @@ int cli_plan(int argc, char **argv)
                     !have_vary ? "--vary KEY=lo:hi" : "--slo 'metric<=bound'");
             rc = 2;
         } else {
-            rc = args_bad_option("plan", USAGE);
+            rc = args_usage_error("plan", "expected one SCENARIO, got %d", argc - optind);
         }
         goto done;
     }
@@ -299,14 +324,15 @@ int cli_plan(int argc, char **argv)
         const char *extra[1] = {assign};
         rc = xpsetup_load("plan", pl.scenario, sets, pl.n_sets, extra, 1, &e);
         if (rc == 0) {
-            if (!pl.have_seed && end == 0) {
-                pl.seed = e.run.seed;
+            if (end == 0) {
+                pl.seed = pl.have_seed ? pl.seed : e.run.seed;
+                xpsetup_threads_of(&x, &e);
             }
             config_free_experiment(&e);
         }
     }
     if (rc == 0 && out_dir && x.exec.is_root) {
-        rc = xpsetup_mkdir("plan", out_dir);
+        rc = args_out_dir("plan", out_dir);
     }
     if (rc == 0) {
         struct xpsetup_progress xp = {0};

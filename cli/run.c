@@ -33,6 +33,20 @@
 static const char *USAGE =
     "SCENARIO [--profile P --design D] [--reps N] [--seed S] [--threads T] [--set k=v] "
     "[--out DIR] [--json]";
+static const char *HELP =
+    "\nReplications of one profile x design: summary metrics with 95% CIs (names in\n"
+    "docs/MODELS.md).  SCENARIO is a scenario name or file, a profile (with the\n"
+    "legacy-reverse design) or PROFILE:DESIGN.\n"
+    "  --profile P        the profile, instead of SCENARIO\n"
+    "  --design D         the design (default legacy-reverse)\n"
+    "  --reps N           replications (default: the scenario's run.reps, 10)\n"
+    "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
+    "  --threads T        worker threads (default: the scenario's run.threads, else\n"
+    "                     all cores; 0: all cores); results do not depend on it\n"
+    "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
+    "                     repeatable\n"
+    "  --out DIR          also write DIR/summary.csv and DIR/timeseries.csv\n"
+    "  --json             the summary as JSON on stdout, instead of the table\n";
 
 /* What is shown of a CI: one replication has a mean but no interval, so its
  * bounds are shown as nan (null in JSON), not as a zero-width interval. */
@@ -229,6 +243,7 @@ int cli_run(int argc, char **argv)
     size_t n_sets = 0;
     int ch;
     optind = 1;
+    opterr = 0;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         int rc = 0;
         switch (ch) {
@@ -249,8 +264,8 @@ int cli_run(int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'j': json = true; break;
-        case 'h': printf("usage: proxysim run %s\n", USAGE); return 0;
-        default: return args_bad_option("run", USAGE);
+        case 'h': printf("usage: proxysim run %s\n%s", USAGE, HELP); return 0;
+        default: return args_bad_option("run", argc, argv);
         }
         if (rc) {
             return rc;
@@ -260,8 +275,11 @@ int cli_run(int argc, char **argv)
     if (optind < argc) {
         snprintf(scen, sizeof scen, "%s", argv[optind++]);
     }
-    if (optind < argc || (!scen[0] && !profile)) {
-        return args_bad_option("run", USAGE);
+    if (optind < argc) {
+        return args_usage_error("run", "unexpected argument '%s'", argv[optind]);
+    }
+    if (!scen[0] && !profile) {
+        return args_usage_error("run", "expected a SCENARIO, a PROFILE or --profile");
     }
     char *colon = strchr(scen, ':');
     if (colon) {
@@ -313,7 +331,7 @@ int cli_run(int argc, char **argv)
         e->run.seed = seed;
     }
     unsigned nthreads = threads ? (unsigned)threads : (e->run.threads ? e->run.threads : sim_cpu_count());
-    if (out && xpsetup_mkdir("run", out) != 0) {
+    if (out && args_out_dir("run", out) != 0) {
         config_free_experiment(e); /* before the run, not after it */
         free(e);
         return 2;

@@ -42,6 +42,17 @@ static const char *USAGE = "SCENARIO --vary KEY=LIST [--vary KEY2=LIST] [--reps 
                            "[--threads T] [--set k=v]... [--out DIR] [--quiet]\n"
                            "  LIST: 1,2,4,8 | lo:hi:step | lo:hi:xFACTOR (units as in configs: "
                            "10ms:100ms:10ms)";
+static const char *HELP =
+    "\nEvery metric with its CI at each point of a grid of one or two numeric keys.\n"
+    "  --vary KEY=LIST    the key and its values (at most two --vary: a grid)\n"
+    "  --reps N           replications per point (default: the scenario's run.reps, >= 2)\n"
+    "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
+    "  --threads T        worker threads (default: the scenario's run.threads, else\n"
+    "                     all cores; 0: all cores); results do not depend on it\n"
+    "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
+    "                     repeatable\n"
+    "  --out DIR          also write DIR/sweep.csv and charts\n"
+    "  --quiet            no progress line\n";
 
 #define MAX_SETS 64
 #define MAX_VARY 2
@@ -239,6 +250,7 @@ int cli_sweep(int argc, char **argv)
     bool have_seed = false, quiet = false;
     int ch, rc = 0;
     optind = 1;
+    opterr = 0;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
         case 'v': {
@@ -274,8 +286,8 @@ int cli_sweep(int argc, char **argv)
             break;
         case 'o': out_dir = optarg; break;
         case 'q': quiet = true; break;
-        case 'h': printf("usage: proxysim sweep %s\n", USAGE); goto done;
-        default: rc = args_bad_option("sweep", USAGE); break;
+        case 'h': printf("usage: proxysim sweep %s\n%s", USAGE, HELP); goto done;
+        default: rc = args_bad_option("sweep", argc, argv); break;
         }
         if (rc) {
             goto done;
@@ -286,7 +298,7 @@ int cli_sweep(int argc, char **argv)
             fprintf(stderr, "proxysim sweep: --vary KEY=LIST is required\n");
             rc = 2;
         } else {
-            rc = args_bad_option("sweep", USAGE);
+            rc = args_usage_error("sweep", "expected one SCENARIO, got %d", argc - optind);
         }
         goto done;
     }
@@ -335,11 +347,12 @@ int cli_sweep(int argc, char **argv)
         sw.seed = have_seed ? seed : pts[0].run.seed;
         sw.reps = reps ? (unsigned)reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);
         sw.conf = pts[0].run.confidence > 0 ? pts[0].run.confidence : 0.95;
+        xpsetup_threads_of(&x, &pts[0]);
         for (size_t p = 0; p < sw.n_points; p++) {
             pts[p].run.seed = sw.seed;
         }
         if (out_dir && x.exec.is_root) {
-            rc = xpsetup_mkdir("sweep", out_dir);
+            rc = args_out_dir("sweep", out_dir);
         }
     }
     if (rc == 0) {

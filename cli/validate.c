@@ -281,36 +281,9 @@ static double wall_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* mkdir -p: creates each missing component; an existing directory is fine. */
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf) {
-        return -1;
-    }
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char keep = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
-                return -1;
-            }
-            buf[i] = keep;
-        }
-    }
-    return 0;
-}
-
 static int write_csv(const char *dir, const struct vrow *rows, size_t n_rows, double family_conf,
                      uint64_t seed, size_t reps)
 {
-    if (make_dirs(dir) != 0) {
-        fprintf(stderr, "proxysim validate: --out: cannot create directory '%s': %s\n", dir,
-                strerror(errno));
-        return -1;
-    }
     char path[4200];
     snprintf(path, sizeof path, "%s/validate.csv", dir);
     FILE *f = fopen(path, "w");
@@ -388,19 +361,17 @@ int cli_validate(int argc, char **argv)
                    usage_line);
             return 0;
         default:
-            if (optind > 0 && optind <= argc) {
-                fprintf(stderr, "proxysim validate: unknown or incomplete option '%s'\n",
-                        argv[optind - 1]);
-            }
-            return args_bad_option("validate", usage_line);
+            return args_bad_option("validate", argc, argv);
         }
         if (rc != 0) {
             return rc;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "proxysim validate: unexpected argument '%s'\n", argv[optind]);
-        return args_bad_option("validate", usage_line);
+        return args_usage_error("validate", "unexpected argument '%s'", argv[optind]);
+    }
+    if (out_dir && args_out_dir("validate", out_dir) != 0) {
+        return 2; /* before the models run */
     }
     if (reps == 0) {
         reps = quick ? 10 : 20;

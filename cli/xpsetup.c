@@ -12,12 +12,10 @@
 #include "cli/mpi_runner.h"
 #endif
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 int xpsetup_open(struct xpsetup *x, const char *cmd, unsigned threads)
 {
@@ -29,8 +27,16 @@ int xpsetup_open(struct xpsetup *x, const char *cmd, unsigned threads)
         return mpi_runner_open(threads, &x->exec);
     }
 #endif
+    x->threads_given = threads != 0;
     x->exec = trials_exec_threads(threads);
     return 0;
+}
+
+void xpsetup_threads_of(struct xpsetup *x, const struct experiment *base)
+{
+    if (!x->mpi && !x->threads_given && base->run.threads) {
+        x->exec = trials_exec_threads(base->run.threads);
+    }
 }
 
 void xpsetup_close(struct xpsetup *x)
@@ -100,33 +106,6 @@ int xpsetup_check_vary(const char *cmd, const char *scenario, const char *const 
     }
     config_free_experiment(&e);
     return rc;
-}
-
-int xpsetup_mkdir(const char *cmd, const char *dir)
-{
-    /* Parents too, as mkdir -p: --out build/exp/run1 should just work. */
-    char *p = strdup(dir);
-    if (!p) {
-        sim_oom(strlen(dir) + 1);
-    }
-    for (char *c = p + 1; *c; c++) {
-        if (*c == '/') {
-            *c = '\0';
-            (void)mkdir(p, 0777);
-            *c = '/';
-        }
-    }
-    free(p);
-    struct stat st;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "proxysim %s: --out %s: %s\n", cmd, dir, strerror(errno));
-        return 2;
-    }
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "proxysim %s: --out %s: not a directory\n", cmd, dir);
-        return 2;
-    }
-    return 0;
 }
 
 char *xpsetup_path(const char *dir, const char *name)

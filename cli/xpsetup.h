@@ -25,10 +25,16 @@ struct xpsetup {
     const char *cmd;
     struct trials_exec exec;
     bool mpi;
+    bool threads_given; /* --threads was given: the scenario's run.threads does not apply */
 };
 
-/* threads: --threads (0: the scenario's, else all cores).  Returns 0 or 2. */
+/* threads: --threads (0: the scenario's, see xpsetup_threads_of, else all
+ * cores).  Returns 0 or 2. */
 int xpsetup_open(struct xpsetup *x, const char *cmd, unsigned threads);
+/* Once the base experiment is loaded: without --threads, its run.threads
+ * (when set) sizes the thread executor, as for `proxysim run`.  MPI ranks
+ * keep theirs. */
+void xpsetup_threads_of(struct xpsetup *x, const struct experiment *base);
 void xpsetup_close(struct xpsetup *x);
 
 /* The base experiment of SCENARIO with sets[] then extra (may be NULL)
@@ -42,8 +48,6 @@ int xpsetup_load(const char *cmd, const char *scenario, const char *const *sets,
 int xpsetup_check_vary(const char *cmd, const char *scenario, const char *const *sets,
                        size_t n_sets, const char *const *assignments, size_t n);
 
-/* Creates dir and its parents; returns 0 or 2. */
-int xpsetup_mkdir(const char *cmd, const char *dir);
 /* dir/name in a new buffer (free it). */
 char *xpsetup_path(const char *dir, const char *name);
 /* Full precision, the shortest text that reads back to the same double; empty for NAN. */

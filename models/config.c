@@ -655,7 +655,6 @@ static size_t suggest_limit(const char *want)
     return n <= 3 ? 1 : n <= 6 ? 2 : 3;
 }
 
-/* "; did you mean 'x'?" for an unknown key, or "". */
 /* "; did you mean 'x'?" for a misspelt key, or "" when nothing is close; with
  * whole_path (a --set, where the key is written in full) the suggestion is
  * the whole dotted path, otherwise the name within its section. */
@@ -2012,6 +2011,22 @@ static void builtin_names(enum config_kind kind, char *buf, size_t size)
     }
 }
 
+/* "; did you mean 'x'?" for a misspelt built-in name, or "". */
+static void suggest_builtin(enum config_kind kind, const char *want, char *out, size_t size)
+{
+    struct best b = {.dist = SIZE_MAX};
+    for (size_t i = 0; i < config_builtin_count(); i++) {
+        const struct config_builtin *c = config_builtin_at(i);
+        if (kind == CONFIG_N_KINDS || c->kind == kind) {
+            best_offer(&b, want, c->name, strlen(c->name));
+        }
+    }
+    out[0] = '\0';
+    if (b.dist > 0 && b.dist <= suggest_limit(want)) {
+        snprintf(out, size, "; did you mean '%s'?", b.name);
+    }
+}
+
 static int ref_error(struct load *ld, const struct ref *from, const char *text, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int ref_error(struct load *ld, const struct ref *from, const char *text, const char *fmt, ...)
@@ -2078,12 +2093,20 @@ static int source_open(struct load *ld, enum config_kind kind, const char *text,
         if (file_exists(text)) {
             snprintf(path, sizeof path, "%s", text);
         } else {
-            char names[400];
+            char names[400], hint[CONFIG_PATH_MAX + 32];
             builtin_names(kind, names, sizeof names);
+            suggest_builtin(kind, text, hint, sizeof hint);
+            const char *what = kind == CONFIG_N_KINDS ? "config" : config_kind_name(kind);
+            if (!from) {
+                /* A name from the command line: no file to point into. */
+                return sim_err_set(ld->err, SIM_EINVAL,
+                                   "unknown %s '%s' (expected a built-in name (%s) or a path to a "
+                                   ".yaml file)%s",
+                                   what, shown(text, got, sizeof got), names, hint);
+            }
             return ref_error(ld, from, text,
-                             "unknown %s (got '%s', expected a built-in name (%s) or a path to a .yaml file)",
-                             kind == CONFIG_N_KINDS ? "config" : config_kind_name(kind),
-                             shown(text, got, sizeof got), names);
+                             "unknown %s (got '%s', expected a built-in name (%s) or a path to a .yaml file)%s",
+                             what, shown(text, got, sizeof got), names, hint);
         }
     }
     char why[160];
@@ -2538,10 +2561,12 @@ static int apply_set(struct load *ld, struct experiment *ex, const char *assignm
             first_under = keys[i].path;
         }
     }
+    /* Errors name the key as typed, design. prefix and all. */
+    int plen = (int)(path - key);
     if (first_under) {
-        rc = err_at(ld, "--set", 1, 1, path,
-                    "is a section (got '%s', expected one of its keys per --set, such as %s)",
-                    shown(path, got, sizeof got), first_under);
+        rc = err_at(ld, "--set", 1, 1, key,
+                    "is a section (got '%s', expected one of its keys per --set, such as %.*s%s)",
+                    shown(key, got, sizeof got), plen, key, first_under);
     } else if (n_found == 0) {
         char hint[CONFIG_PATH_MAX + 40] = "";
         for (int k = 0; k < CONFIG_N_KINDS && hint[0] == '\0'; k++) {
@@ -2549,10 +2574,13 @@ static int apply_set(struct load *ld, struct experiment *ex, const char *assignm
                 suggest_key((enum config_kind)k, path, true, hint, sizeof hint);
             }
         }
-        rc = err_at(ld, "--set", 1, 1, path, "unknown key (got '%s', expected a key of docs/CONFIG.md%s)",
-                    shown(path, got, sizeof got), hint);
+        const char *q = strchr(hint, '\''); /* "; did you mean 'KEY'?": KEY gets the prefix */
+        rc = err_at(ld, "--set", 1, 1, key,
+                    "unknown key (got '%s', expected a key of docs/CONFIG.md%.*s%.*s%s)",
+                    shown(key, got, sizeof got), q ? (int)(q + 1 - hint) : 0, hint,
+                    q ? plen : 0, key, q ? q + 1 : "");
     } else if (n_found > 1) {
-        rc = err_at(ld, "--set", 1, 1, path, "ambiguous key (got '%s', expected %s)", path, names);
+        rc = err_at(ld, "--set", 1, 1, key, "ambiguous key (got '%s', expected %s)", key, names);
     } else {
         enum config_kind k = keys[found].kind;
         void *base = k == CONFIG_PROFILE ? (void *)&ex->profile

@@ -36,4 +36,17 @@ expect "--reps" run low --reps 0
 expect "--vary warmup=401s" sweep low --vary warmup=1s:500s:100s --reps 2
 expect "--out $file: not a directory" run low --reps 2 --out "$file"
 expect "upstream.max_conns: wrong kind (got a design key" check low --set upstream.max_conns=64
+expect "--set:1:1: design.spawn.max_taks: unknown key (got 'design.spawn.max_taks'" run low --set design.spawn.max_taks=3
+expect "did you mean 'design.spawn.max_tasks'?" run low --set design.spawn.max_taks=3
+expect "unknown design 'bounded-targt' (expected a built-in name" compare legacy-reverse bounded-targt
+expect "did you mean 'bounded-target'?" compare legacy-reverse bounded-targt
+expect "proxysim run: unknown or incomplete option '--jsn' (see 'proxysim run --help')" run low --jsn
+expect "proxysim run: unknown or incomplete option '--reps'" run low --reps
+expect "proxysim compare: expected two designs, got 1" compare legacy-reverse
+expect "proxysim plan: give --minimize or --maximize, not both" plan low --minimize --maximize
+expect "proxysim list: unexpected argument 'extra'" list extra
+expect "proxysim check: expected at least one FILE" check
+expect "proxysim validate: unknown or incomplete option '--zz'" validate --zz
+expect "proxysim validate: --out $file/x: Not a directory" validate --quick --out "$file/x"
+expect "proxysim fit: --out $file/x: Not a directory" fit "$file" --out "$file/x"
 exit $fails

@@ -183,9 +183,13 @@ static void test_missing_file(void **state)
     struct design d;
     assert_int_equal(config_load_design("no-such-design", &d, &err), SIM_EINVAL);
     assert_string_equal(err.msg,
-                        "no-such-design:1:1: (file): unknown design (got 'no-such-design', expected a "
-                        "built-in name (bounded-target, legacy-reverse, refactored-at-review, "
-                        "refactored-hardened) or a path to a .yaml file)");
+                        "unknown design 'no-such-design' (expected a built-in name (bounded-target, "
+                        "legacy-reverse, refactored-at-review, refactored-hardened) or a path to a "
+                        ".yaml file)");
+    /* A name one letter off a built-in one gets the suggestion. */
+    assert_int_equal(config_load_design("bounded-targt", &d, &err), SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "unknown design 'bounded-targt' (expected"));
+    assert_non_null(strstr(err.msg, ".yaml file); did you mean 'bounded-target'?"));
     free(ex);
 }
 
@@ -237,6 +241,14 @@ static void test_set_errors(void **state)
     assert_int_equal(config_apply_set(ex, "upstream.max_con=3", &err), SIM_EINVAL);
     assert_string_equal(err.msg, "--set:1:1: upstream.max_con: unknown key (got 'upstream.max_con', "
                                  "expected a key of docs/CONFIG.md; did you mean 'upstream.max_conns'?)");
+    /* The key as typed, prefix and all, in the message and the suggestion. */
+    assert_int_equal(config_apply_set(ex, "design.spawn.max_taks=3", &err), SIM_EINVAL);
+    assert_string_equal(err.msg, "--set:1:1: design.spawn.max_taks: unknown key (got "
+                                 "'design.spawn.max_taks', expected a key of docs/CONFIG.md; did you "
+                                 "mean 'design.spawn.max_tasks'?)");
+    assert_int_equal(config_apply_set(ex, "profile.mix={post_json: 1}", &err), SIM_EINVAL);
+    assert_string_equal(err.msg, "--set:1:1: profile.mix: is a section (got 'profile.mix', expected "
+                                 "one of its keys per --set, such as profile.mix.post_json)");
     /* A section is set key by key (a mapping value used to read "did you mean 'mix'?"). */
     assert_int_equal(config_apply_set(ex, "mix={post_json: 1}", &err), SIM_EINVAL);
     assert_string_equal(err.msg, "--set:1:1: mix: is a section (got 'mix', expected one of its keys "
