@@ -26,6 +26,8 @@ static const char usage_line[] =
 
 static void help(void)
 {
+    char units[160];
+    samples_unit_names(units, sizeof units);
     printf("usage: proxysim fit %s\n\n", usage_line);
     printf("Fits distributions to samples (CSV with a header, or one number a line; gzip ok),\n"
            "ranks them by AIC and by the Kolmogorov-Smirnov distance, and prints the best as\n"
@@ -36,9 +38,9 @@ static void help(void)
            "  --dists LIST    comma-separated subset of exponential,lognormal,gamma,weibull,\n"
            "                  hyperexponential,pareto (default: all)\n"
            "  --window DUR    arrivals: window length, e.g. 60s, 500ms, 5min (default 60s)\n"
-           "  --threads N     worker threads for the fits (default: online CPUs)\n"
+           "  --threads T     worker threads for the fits (default and 0: all cores)\n"
            "  --out DIR       write fit.csv, fit_hist.png and fit_qq.png (arrivals: rates.csv)\n",
-           samples_unit_names());
+           units);
 }
 
 /* "60s", "500ms", "5min", "1h" or a plain number of seconds. */
@@ -353,12 +355,13 @@ static int fit_arrivals(const char *path, const char *column, double window_s,
     printf("  index of dispersion of counts      %.4g (in %s sub-windows, within windows; 1 for "
            "Poisson), %.4g (across whole windows)\n",
            fr.idc_within, sub, fr.idc_across);
-    bool poisson = fabs(fr.gap_cv_norm - 1.0) < 0.1 && (isnan(fr.idc_within) ||
-                                                        fabs(fr.idc_within - 1.0) < 0.2);
-    printf("  %s\n", poisson ? "consistent with Poisson arrivals at a piecewise-constant rate"
-                             : (fr.gap_cv_norm > 1.0 ? "burstier than Poisson within windows: "
-                                                       "consider on/off arrivals or a trace replay"
-                                                     : "more regular than Poisson within windows"));
+    static const char *const verdict[] = {
+        [FIT_SHAPE_POISSON] = "consistent with Poisson arrivals at a piecewise-constant rate",
+        [FIT_SHAPE_BURSTIER] = "burstier than Poisson within windows: consider on/off arrivals "
+                               "or a trace replay",
+        [FIT_SHAPE_MORE_REGULAR] = "more regular than Poisson within windows",
+    };
+    printf("  %s\n", verdict[fit_rates_shape(&fr)]);
     char *yaml = fit_rates_yaml(&fr);
     printf("\nprofile snippet (piecewise-constant Poisson rate, %s windows):\n\n  %s\n", w, yaml);
     free(yaml);
@@ -444,8 +447,11 @@ int cli_fit(int argc, char **argv)
             }
             break;
         case OPT_THREADS:
-            if (args_u64("fit", "--threads", optarg, 1, 64, &n_threads) != 0) {
+            if (args_u64("fit", "--threads", optarg, 0, 1024, &n_threads) != 0) {
                 return 2;
+            }
+            if (n_threads == 0) {
+                n_threads = n_cpu > 0 ? (uint64_t)n_cpu : 1; /* 0: all cores, as elsewhere */
             }
             break;
         case OPT_HELP:
@@ -472,8 +478,10 @@ int cli_fit(int argc, char **argv)
     }
     struct samples_unit unit;
     if (!samples_unit_parse(unit_name, &unit)) {
+        char units[160];
+        samples_unit_names(units, sizeof units);
         fprintf(stderr, "proxysim fit: --unit: unknown unit '%s' (expected one of %s)\n",
-                unit_name, samples_unit_names());
+                unit_name, units);
         return 2;
     }
     return fit_samples(path, column, &unit, kinds, n_kinds, (unsigned)n_threads, out_dir);

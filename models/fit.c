@@ -788,7 +788,7 @@ int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double wi
     double zm = z / m;
     fr->gap_cv_norm = sqrt(fmax(z2 / m - zm * zm, 0.0)) / zm;
     /* Sub-window counts, only sub-windows wholly inside [first, last]. */
-    double num = 0.0, den = 0.0;
+    double num = 0.0, den = 0.0, df = 0.0;
     size_t *c = sim_xcalloc(FIT_SUBWINDOWS, sizeof *c);
     const double *p = t;
     const double *end = t + n;
@@ -816,10 +816,12 @@ int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double wi
                 num += ((double)c[j] - mean) * ((double)c[j] - mean);
             }
             den += (double)(m_in - 1) * mean;
+            df += mean > 0.0 ? (double)(m_in - 1) : 0.0;
         }
     }
     free(c);
     fr->idc_within = den > 0.0 ? num / den : NAN;
+    fr->idc_df = df;
     /* Across whole windows (the partial first and last are left out). */
     double cs = 0.0, cs2 = 0.0;
     size_t nf = 0;
@@ -861,4 +863,25 @@ char *fit_rates_yaml(const struct fit_rates *fr)
     }
     snprintf(buf + used, size - used, "]");
     return buf;
+}
+
+enum fit_arrival_shape fit_rates_shape(const struct fit_rates *fr)
+{
+    const double alpha = 0.01, idc_margin = 0.2, cv_margin = 0.1;
+    if (fr->idc_df >= 1.0 && isfinite(fr->idc_within) &&
+        fabs(fr->idc_within - 1.0) >= idc_margin) {
+        double x = fr->idc_df * fr->idc_within;
+        double p_low = gsl_cdf_chisq_P(x, fr->idc_df), p_high = gsl_cdf_chisq_Q(x, fr->idc_df);
+        if (2.0 * fmin(p_low, p_high) < alpha) {
+            return fr->idc_within > 1.0 ? FIT_SHAPE_BURSTIER : FIT_SHAPE_MORE_REGULAR;
+        }
+    }
+    double n_gaps = (double)fr->n_arrivals - 1.0;
+    if (n_gaps >= 2.0 && isfinite(fr->gap_cv_norm) && fabs(fr->gap_cv_norm - 1.0) >= cv_margin) {
+        double z = (fr->gap_cv_norm - 1.0) * sqrt(n_gaps);
+        if (2.0 * gsl_cdf_ugaussian_Q(fabs(z)) < alpha) {
+            return z > 0.0 ? FIT_SHAPE_BURSTIER : FIT_SHAPE_MORE_REGULAR;
+        }
+    }
+    return FIT_SHAPE_POISSON;
 }

@@ -116,8 +116,19 @@ struct fit_rates {
     double gap_cv_norm;   /* cv of gaps times their window's rate (1 for piecewise Poisson) */
     double sub_window_s;  /* window_s / 50 */
     double idc_within;    /* pooled var/mean of sub-window counts within windows (1 Poisson) */
+    double idc_df;        /* its degrees of freedom: sum over windows of sub-windows - 1 */
     double idc_across;    /* var/mean of the full windows' counts (1 if the rate is constant) */
 };
+
+/* What the dispersion says of the arrivals within windows.  Poisson unless a
+ * test rejects it at the 1% level by a material margin: the within-window
+ * index of dispersion (idc_df * idc ~ chi-squared(idc_df) for Poisson counts;
+ * off by at least 0.2) or the normalised gaps' cv (sd about 1/sqrt(n) for
+ * exponential gaps; off by at least 0.1).  The direction is that of the test
+ * that rejected, the dispersion first: a short trace's cv alone cannot call
+ * counts that vary less than Poisson "bursty". */
+enum fit_arrival_shape { FIT_SHAPE_POISSON, FIT_SHAPE_BURSTIER, FIT_SHAPE_MORE_REGULAR };
+enum fit_arrival_shape fit_rates_shape(const struct fit_rates *fr);
 
 /* t_sorted[0..n-1]: arrival instants in seconds, ascending (samples_read_timestamps).  Needs
  * n >= 2 and a span > 0; SIM_EINVAL with a message otherwise.  conf in (0, 1), e.g. 0.95. */

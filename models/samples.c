@@ -38,9 +38,13 @@ bool samples_unit_parse(const char *name, struct samples_unit *out)
     return false;
 }
 
-const char *samples_unit_names(void)
+void samples_unit_names(char *buf, size_t size)
 {
-    return "none, ns, us, ms, s, min, h, B, KiB, MiB, GiB, kB, MB, GB";
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof units / sizeof units[0] && used < size; i++) {
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", units[i].name);
+    }
 }
 
 /* ---- the line reader ------------------------------------------------------------------ */

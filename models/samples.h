@@ -48,8 +48,9 @@ struct samples_unit {
 
 /* The unit called name (case-sensitive: "ms", "KiB"); false if unknown.  NULL means "none". */
 bool samples_unit_parse(const char *name, struct samples_unit *out);
-/* The names samples_unit_parse accepts, for help and error text. */
-const char *samples_unit_names(void);
+/* The names samples_unit_parse accepts, comma-separated, for help and error
+ * text: written from the same table, so the two cannot disagree. */
+void samples_unit_names(char *buf, size_t size);
 
 struct samples {
     double *x;        /* owned; in base units; timestamps sorted ascending */

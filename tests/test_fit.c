@@ -293,6 +293,68 @@ static void test_rates_piecewise_poisson(void **state)
     unlink(path);
 }
 
+/* Arrivals over [0, span_s): kind 0 Poisson at rate 5/s; 1 on/off (rate 25/s
+ * for the first 0.2 s of every second: the same mean, in bursts); 2 gaps
+ * uniform on [0.15, 0.25] s (cv 0.12: nearly regular).  Returns the count. */
+static size_t shaped_trace(gsl_rng *r, int kind, double span_s, double *t, size_t cap)
+{
+    size_t n = 0;
+    double x = 0.0;
+    while (n < cap) {
+        if (kind == 0) {
+            x += gsl_ran_exponential(r, 0.2);
+        } else if (kind == 1) {
+            x += gsl_ran_exponential(r, 1.0 / 25.0);
+            if (x - floor(x) >= 0.2) {
+                x = floor(x) + 1.0 + gsl_ran_exponential(r, 1.0 / 25.0);
+            }
+        } else {
+            x += gsl_ran_flat(r, 0.15, 0.25);
+        }
+        if (x >= span_s) {
+            break;
+        }
+        t[n++] = x;
+    }
+    return n;
+}
+
+static void test_arrival_shape(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    double t[2000];
+    struct sim_err err;
+    /* Two 1% tests: Poisson traces are called Poisson but for about 2% of them at
+     * most.  A short trace (40 s, ~200 arrivals, in one partial 60 s window) is where
+     * the old fixed thresholds called Poisson traces bursty. */
+    int flagged = 0;
+    for (int i = 0; i < 100; i++) {
+        size_t n = shaped_trace(r, 0, 40.0, t, 2000);
+        struct fit_rates fr;
+        assert_int_equal(fit_rates_compute(&fr, t, n, 60.0, 0.95, &err), SIM_OK);
+        flagged += fit_rates_shape(&fr) != FIT_SHAPE_POISSON;
+        fit_rates_fini(&fr);
+    }
+    print_message("  Poisson traces flagged: %d of 100\n", flagged);
+    assert_true(flagged <= 6); /* P(X >= 7) < 0.5% for Binomial(100, 0.02) */
+    const struct {
+        int kind;
+        enum fit_arrival_shape want;
+    } cases[] = {{1, FIT_SHAPE_BURSTIER}, {2, FIT_SHAPE_MORE_REGULAR}};
+    for (size_t c = 0; c < 2; c++) {
+        size_t n = shaped_trace(r, cases[c].kind, 300.0, t, 2000);
+        struct fit_rates fr;
+        assert_int_equal(fit_rates_compute(&fr, t, n, 60.0, 0.95, &err), SIM_OK);
+        print_message("  kind %d: idc %.3f (df %.0f), gap cv %.3f\n", cases[c].kind,
+                      fr.idc_within, fr.idc_df, fr.gap_cv_norm);
+        assert_int_equal(fit_rates_shape(&fr), cases[c].want);
+        fit_rates_fini(&fr);
+    }
+    gsl_rng_free(r);
+}
+
 static void test_timestamp_formats(void **state)
 {
     (void)state;
@@ -390,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_yaml_format),
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_rates_piecewise_poisson),
+        cmocka_unit_test(test_arrival_shape),
         cmocka_unit_test(test_timestamp_formats),
         cmocka_unit_test(test_read_csv_gzip_units),
         cmocka_unit_test(test_quantile),
