@@ -275,10 +275,23 @@ static const char usage_line[] =
     "reps [--reps R] [--threads T] [--customers N] | "
     "sse [--streams N] [--rate R] [--duration S] [--design D] [--slow-pct P] [--seed S]";
 
+static const char help_text[] =
+    "\nEngine and SSE benchmarks; one key=value line per run (bench/README.md).\n"
+    "  mm1    an M/M/1 queue at rho 0.9: --customers N (default 4000000)\n"
+    "  hold   the classic hold model on the event queue: --pending N (default: each of\n"
+    "         10, 100, ..., 1000000), --events N per size (default 20000000)\n"
+    "  reps   replications of mm1 on threads: --reps R (default 8), --threads T\n"
+    "         (default and 0: all cores), --customers N per replication (default 4000000)\n"
+    "  sse    the sse profile: --streams N (default 5000), --rate R events/s per stream\n"
+    "         (default 10), --duration S seconds (default 60), --design D (default\n"
+    "         legacy-reverse), --slow-pct P slow clients in % (default: the profile's)\n"
+    "  --seed S  master seed of every benchmark (default 12345)\n";
+
 int cli_bench(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-        fprintf(argc < 2 ? stderr : stdout, "usage: proxysim bench %s\n", usage_line);
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fprintf(argc < 2 ? stderr : stdout, "usage: proxysim bench %s\n%s", usage_line,
+                argc < 2 ? "" : help_text);
         return argc < 2 ? 2 : 0;
     }
     const char *which = argv[1];
