@@ -346,6 +346,10 @@ static int fit_arrivals(const char *path, const char *column, double window_s,
                fr.w[k].rate_per_s, fr.w[k].lo_per_s, fr.w[k].hi_per_s,
                fr.w[k].dur_s < window_s * 0.95 ? "  (partial)" : "");
     }
+    if (fr.n_windows == 1 && fr.last_s - fr.first_s < 0.95 * window_s) {
+        printf("(the trace is shorter than one window: a shorter --window shows how the rate "
+               "moves)\n");
+    }
     char sub[48];
     fit_format_value(fr.sub_window_s, &sec, sub, sizeof sub);
     printf("\ndispersion:\n");
