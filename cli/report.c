@@ -1032,13 +1032,12 @@ static void memory_section(struct report *r)
         for (size_t d = 0; d < r->nd; d++) {
             const struct cell *c = cell_at(r, d, p);
             size_t row = p * r->nd + d;
-            char lab[160], v[128], g[160];
+            char lab[160], v[128];
             snprintf(lab, sizeof lab, "%s / %s", r->profiles[p], r->designs[d]);
             cells[row * 4] = sim_xstrdup(lab);
             struct sim_ci gr = c->sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S];
-            axis_format_ci(&gr, AXIS_UNIT_BYTES, v, sizeof v);
-            snprintf(g, sizeof g, "%s/s", v);
-            cells[row * 4 + 1] = sim_xstrdup(c->ok && !isnan(gr.mean) ? g : "n/a");
+            axis_format_ci(&gr, AXIS_UNIT_BYTES_PER_S, v, sizeof v);
+            cells[row * 4 + 1] = sim_xstrdup(c->ok && !isnan(gr.mean) ? v : "n/a");
             data_row(r, "memory_table", r->designs[d], r->profiles[p], "memory_growth_bytes_per_s",
                      NAN, &gr);
             struct sim_ci pc = c->ok ? per_unit(c, RM_CLIENT_CONNS_PEAK)
@@ -1301,7 +1300,7 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                 case FQ_SSE_LEAKS:
                     snprintf(rc->text, sizeof rc->text,
                              "Evict SSE state by time and bound per-stream queues: memory grows "
-                             "at %s/s under `%s`.",
+                             "at %s under `%s`.",
                              v, prof);
                     break;
                 case FQ_POOL:
