@@ -407,10 +407,15 @@ static int run_cells(struct report *r)
 
 /* ---- charts ---- */
 
+static void img_rel(const struct report *r, char *rel, size_t rel_size, const char *stem)
+{
+    snprintf(rel, rel_size, "img/%s.%s", stem, ext_of(r->format));
+}
+
 static void img_path(const struct report *r, char *rel, size_t rel_size, char *full,
                      size_t full_size, const char *stem)
 {
-    snprintf(rel, rel_size, "img/%s.%s", stem, ext_of(r->format));
+    img_rel(r, rel, rel_size, stem);
     snprintf(full, full_size, "%s/%s", r->out_dir, rel);
 }
 
@@ -1194,24 +1199,45 @@ static void tasks_section(struct report *r)
     }
 }
 
-static const char *chart_for_metric(int m)
+/* The charts that show metric m under profile p for design d, named as
+ * report.md links them ("img/tasks_high.png, img/spawn_rate.png"). */
+static char *chart_for_metric(const struct report *r, int m, size_t p, size_t d, char *buf,
+                              size_t size)
 {
+    char stem[2][160], rel[2][200];
+    const char *prof = r->profiles[p];
     switch (m) {
     case RM_TASKS_LIVE_PEAK:
     case RM_TASKS_SPAWNED_PER_S:
     case RM_TASKS_LEAKED:
-        return "img/tasks_<profile>, img/spawn_rate";
+        snprintf(stem[0], sizeof stem[0], "tasks_%s", prof);
+        snprintf(stem[1], sizeof stem[1], "spawn_rate");
+        break;
     case RM_MEMORY_BYTES_PEAK:
     case RM_MEMORY_GROWTH_BYTES_PER_S:
     case RM_SSE_QUEUED_BYTES_PEAK:
     case RM_QUEUED_BYTES_PEAK:
-        return "img/memory_<profile>, img/memstack_<profile>_<design>";
+        snprintf(stem[0], sizeof stem[0], "memory_%s", prof);
+        snprintf(stem[1], sizeof stem[1], "memstack_%s_%s", prof, r->designs[d]);
+        break;
     case RM_UPSTREAM_CONNS_PEAK:
     case RM_TIME_WAIT_PEAK:
-        return "img/upstream_<profile>";
+        snprintf(stem[0], sizeof stem[0], "upstream_%s", prof);
+        stem[1][0] = '\0';
+        break;
     default:
-        return "img/matrix, img/multiples";
+        snprintf(stem[0], sizeof stem[0], "matrix");
+        snprintf(stem[1], sizeof stem[1], "multiples");
+        break;
     }
+    img_rel(r, rel[0], sizeof rel[0], stem[0]);
+    if (stem[1][0] == '\0') {
+        snprintf(buf, size, "%s", rel[0]);
+    } else {
+        img_rel(r, rel[1], sizeof rel[1], stem[1]);
+        snprintf(buf, size, "%s, %s", rel[0], rel[1]);
+    }
+    return buf;
 }
 
 struct reco {
@@ -1239,8 +1265,7 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
         const char *hdr[] = {"question", "verdict", "evidence", "chart"};
         char *cells[FQ_N * 4];
         for (int q = 0; q < FQ_N; q++) {
-            char ev[1024] = "", one[256], v[160];
-            const char *chart = "";
+            char ev[1024] = "", one[256], v[160], chart[420] = "";
             for (size_t k = 0; k < fa[q].n_ev; k++) {
                 const struct findings_evidence *e = &fa[q].ev[k];
                 fmt_ci_n(&e->ci, axis_unit_of(results_metrics[e->metric].unit), v, sizeof v);
@@ -1248,7 +1273,7 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                          results_metrics[e->metric].name, v, r->profiles[e->profile]);
                 strncat(ev, one, sizeof ev - strlen(ev) - 1);
                 if (k == 0) {
-                    chart = chart_for_metric(e->metric);
+                    chart_for_metric(r, e->metric, e->profile, d, chart, sizeof chart);
                 }
             }
             cells[q * 4] = sim_xstrdup(findings_question_text[q]);

@@ -12,11 +12,13 @@
  *   documents  report.html has balanced tags and one inline data URI per
  *              image; every image report.md references exists.
  *   wording    the sentences a new user found wrong, to the letter: "1 design
- *              x 1 profile", the duration note only on a shortened profile.
+ *              x 1 profile", the duration note only on a shortened profile,
+ *              "3.56 KiB/s [2.57, 4.56]", real image names in the findings.
  *   badinput   a bad flag is one line on stderr and exit status 2.
  */
 #include "cli/cli.h"
 #include "models/findings.h"
+#include "plots/axis.h"
 #include "plots/palette.h"
 
 #include <cairo.h>
@@ -435,6 +437,19 @@ static void expect_in(const char *doc, const char *name, const char *want)
     }
 }
 
+static void expect_not_in(const char *doc, const char *name, const char *bad)
+{
+    const char *at = strstr(doc, bad);
+    if (at != NULL) {
+        const char *ls = at;
+        while (ls > doc && ls[-1] != '\n') {
+            ls--;
+        }
+        const char *le = strchr(at, '\n');
+        fail_msg("%s says '%s' in '%.*s'", name, bad, le ? (int)(le - ls) : 200, ls);
+    }
+}
+
 static void expect_first_line(const char *doc, const char *name, const char *want)
 {
     if (strncmp(doc, want, strlen(want)) != 0) {
@@ -443,8 +458,10 @@ static void expect_first_line(const char *doc, const char *name, const char *wan
     }
 }
 
-/* The wording a new user found wrong, exactly: counts in the singular and
- * the duration note only where the report shortened the profile. */
+/* The wording a new user found wrong, exactly: counts in the singular, the
+ * duration note only where the report shortened the profile, a byte rate's
+ * "/s" with its value (not after the CI bracket), and the findings' chart
+ * column naming the real image files. */
 static void test_wording(void **state)
 {
     (void)state;
@@ -458,6 +475,33 @@ static void test_wording(void **state)
               "- Profile `low`: 30 s simulated, warm-up 6 s, series windows of 1 s "
               "(report-scale duration; the profile's own is 120 s, use --full-duration for "
               "it).\n");
+
+    /* legacy-reverse's growth under low, as report_data.csv has it. */
+    snprintf(path, sizeof path, "%s/t1/report_data.csv", tmp_root);
+    char *csv = slurp(path, NULL);
+    assert_non_null(csv);
+    const char *key = "\nmemory_table,legacy-reverse,low,memory_growth_bytes_per_s,,";
+    const char *row = strstr(csv, key);
+    assert_non_null(row);
+    struct sim_ci g = {.n = 0};
+    assert_int_equal(sscanf(row + strlen(key), "%lf,%lf,%lf,%zu", &g.mean, &g.lo, &g.hi, &g.n), 4);
+    g.half = (g.hi - g.lo) / 2.0;
+    char v[96], want[400];
+    axis_format_ci(&g, AXIS_UNIT_BYTES_PER_S, v, sizeof v);
+    assert_non_null(strstr(v, "B/s [")); /* "3.56 KiB/s [2.57, 4.56]" */
+    snprintf(want, sizeof want, "| low / legacy-reverse | %s |", v);
+    expect_in(md, "report.md", want);
+    snprintf(want, sizeof want, "`memory_growth_bytes_per_s` = %s (95%% CI, n=%zu) under `low`",
+             v, g.n);
+    expect_in(md, "report.md", want);
+    snprintf(want, sizeof want, "memory grows at %s (95%% CI, n=%zu) under `low`.", v, g.n);
+    expect_in(md, "report.md", want);
+    expect_not_in(md, "report.md", "]/s");
+    expect_not_in(md, "report.md", ")/s");
+    expect_in(md, "report.md", "| img/memory_low.png, img/memstack_low_legacy-reverse.png |");
+    expect_not_in(md, "report.md", "<profile>");
+    expect_not_in(md, "report.md", "<design>");
+    free(csv);
     free(md);
 
     snprintf(path, sizeof path, "%s/one/report.md", tmp_root);
