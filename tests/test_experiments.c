@@ -10,6 +10,7 @@
  */
 #include "cli/cli.h"
 #include "cli/vary.h"
+#include "cli/xpsetup.h"
 #include "models/capsearch.h"
 #include "models/config.h"
 #include "models/paired.h"
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <cairo.h>
@@ -284,6 +286,33 @@ static void sweep_rows(void **state)
     free(b);
 }
 
+/* A design given as a file: PROFILE:DESIGN splits at the colon even when
+ * DESIGN is a path with slashes (compare builds low:/tmp/.../my-capped.yaml),
+ * and the experiment is labelled by the file's `name:`. */
+static void design_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_experiments_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char yaml[128], scenario[160];
+    snprintf(yaml, sizeof yaml, "%s/my-capped.yaml", dir);
+    FILE *f = fopen(yaml, "w");
+    assert_non_null(f);
+    fputs("kind: design\nbase: refactored-hardened\nname: hardened-capped\n"
+          "spawn:\n  max_tasks: 3000\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    snprintf(scenario, sizeof scenario, "low:%s", yaml);
+    struct experiment e;
+    assert_int_equal(xpsetup_load("test", scenario, NULL, 0, NULL, 0, &e), 0);
+    assert_string_equal(e.profile.name, "low");
+    assert_string_equal(e.design.name, "hardened-capped");
+    assert_true(e.design.spawn.max_tasks == 3000.0);
+    config_free_experiment(&e);
+    assert_int_equal(unlink(yaml), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 static void bad_input(void **state)
 {
     (void)state;
@@ -341,6 +370,7 @@ int main(void)
         cmocka_unit_test(bad_input),
         cmocka_unit_test(compare_identical),
         cmocka_unit_test(compare_larger_pool),
+        cmocka_unit_test(design_file),
         cmocka_unit_test(plan_erlang_c),
         cmocka_unit_test(plan_pool_timeout),
         cmocka_unit_test(sweep_rows),
