@@ -288,7 +288,8 @@ static void sweep_rows(void **state)
 
 /* A design given as a file: PROFILE:DESIGN splits at the colon even when
  * DESIGN is a path with slashes (compare builds low:/tmp/.../my-capped.yaml),
- * and the experiment is labelled by the file's `name:`. */
+ * and compare labels it by the file's `name:`, as report does, not by its
+ * path. */
 static void design_file(void **state)
 {
     (void)state;
@@ -309,6 +310,32 @@ static void design_file(void **state)
     assert_string_equal(e.design.name, "hardened-capped");
     assert_true(e.design.spawn.max_tasks == 3000.0);
     config_free_experiment(&e);
+
+    char out[160], csv[200];
+    snprintf(out, sizeof out, "%s/cmp", dir);
+    char *argv[] = {"compare", "refactored-hardened", yaml, "--profiles", "low", "--reps", "2",
+                    "--threads", "1", "--quiet", "--out", out, NULL};
+    assert_int_equal(cli_compare((int)(sizeof argv / sizeof argv[0]) - 1, argv), 0);
+    snprintf(csv, sizeof csv, "%s/compare.csv", out);
+    char *text = slurp(csv);
+    const char *row = strchr(text, '\n');
+    assert_non_null(row);
+    /* profile,metric,better,unit,design_a,design_b,... */
+    char want[128];
+    snprintf(want, sizeof want, "\nlow,%s,%s,%s,refactored-hardened,hardened-capped,",
+             results_metrics[0].name, paired_direction_name(paired_metric_direction(0)),
+             results_metrics[0].unit);
+    if (strncmp(row, want, strlen(want)) != 0) {
+        fail_msg("compare.csv row 1: got '%.100s', expected it to start with '%s'", row + 1,
+                 want + 1);
+    }
+    free(text);
+    static const char *const files[] = {"compare.csv", "compare.png", "compare_change.png"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(csv, sizeof csv, "%s/%s", out, files[i]);
+        assert_int_equal(unlink(csv), 0);
+    }
+    assert_int_equal(rmdir(out), 0);
     assert_int_equal(unlink(yaml), 0);
     assert_int_equal(rmdir(dir), 0);
 }
