@@ -329,6 +329,13 @@ int cli_compare(int argc, char **argv)
         }
     }
     if (rc == 0) {
+        /* Label the designs by their `name:` as report does: a file's path is
+         * not a label ("my-capped.yaml" is hardened-capped).  Two files that
+         * share a name keep their paths, the only thing that tells them apart. */
+        if (strcmp(pts[0].design.name, pts[1].design.name) != 0) {
+            c.design_a = pts[0].design.name;
+            c.design_b = pts[1].design.name;
+        }
         /* One master seed and one replication count for every point: the pairing. */
         c.seed = have_seed ? seed : pts[0].run.seed;
         c.reps = reps ? (unsigned)reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);

@@ -150,6 +150,9 @@ static char *fmt_ci_n(const struct sim_ci *ci, enum axis_unit unit, char *buf, s
     return buf;
 }
 
+/* "s" unless n is 1: "1 design x 2 profiles". */
+static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
+
 static void csv_num(FILE *f, double v)
 {
     if (isnan(v)) {
@@ -404,10 +407,15 @@ static int run_cells(struct report *r)
 
 /* ---- charts ---- */
 
+static void img_rel(const struct report *r, char *rel, size_t rel_size, const char *stem)
+{
+    snprintf(rel, rel_size, "img/%s.%s", stem, ext_of(r->format));
+}
+
 static void img_path(const struct report *r, char *rel, size_t rel_size, char *full,
                      size_t full_size, const char *stem)
 {
-    snprintf(rel, rel_size, "img/%s.%s", stem, ext_of(r->format));
+    img_rel(r, rel, rel_size, stem);
     snprintf(full, full_size, "%s/%s", r->out_dir, rel);
 }
 
@@ -1032,13 +1040,12 @@ static void memory_section(struct report *r)
         for (size_t d = 0; d < r->nd; d++) {
             const struct cell *c = cell_at(r, d, p);
             size_t row = p * r->nd + d;
-            char lab[160], v[128], g[160];
+            char lab[160], v[128];
             snprintf(lab, sizeof lab, "%s / %s", r->profiles[p], r->designs[d]);
             cells[row * 4] = sim_xstrdup(lab);
             struct sim_ci gr = c->sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S];
-            axis_format_ci(&gr, AXIS_UNIT_BYTES, v, sizeof v);
-            snprintf(g, sizeof g, "%s/s", v);
-            cells[row * 4 + 1] = sim_xstrdup(c->ok && !isnan(gr.mean) ? g : "n/a");
+            axis_format_ci(&gr, AXIS_UNIT_BYTES_PER_S, v, sizeof v);
+            cells[row * 4 + 1] = sim_xstrdup(c->ok && !isnan(gr.mean) ? v : "n/a");
             data_row(r, "memory_table", r->designs[d], r->profiles[p], "memory_growth_bytes_per_s",
                      NAN, &gr);
             struct sim_ci pc = c->ok ? per_unit(c, RM_CLIENT_CONNS_PEAK)
@@ -1192,24 +1199,45 @@ static void tasks_section(struct report *r)
     }
 }
 
-static const char *chart_for_metric(int m)
+/* The charts that show metric m under profile p for design d, named as
+ * report.md links them ("img/tasks_high.png, img/spawn_rate.png"). */
+static char *chart_for_metric(const struct report *r, int m, size_t p, size_t d, char *buf,
+                              size_t size)
 {
+    char stem[2][160], rel[2][200];
+    const char *prof = r->profiles[p];
     switch (m) {
     case RM_TASKS_LIVE_PEAK:
     case RM_TASKS_SPAWNED_PER_S:
     case RM_TASKS_LEAKED:
-        return "img/tasks_<profile>, img/spawn_rate";
+        snprintf(stem[0], sizeof stem[0], "tasks_%s", prof);
+        snprintf(stem[1], sizeof stem[1], "spawn_rate");
+        break;
     case RM_MEMORY_BYTES_PEAK:
     case RM_MEMORY_GROWTH_BYTES_PER_S:
     case RM_SSE_QUEUED_BYTES_PEAK:
     case RM_QUEUED_BYTES_PEAK:
-        return "img/memory_<profile>, img/memstack_<profile>_<design>";
+        snprintf(stem[0], sizeof stem[0], "memory_%s", prof);
+        snprintf(stem[1], sizeof stem[1], "memstack_%s_%s", prof, r->designs[d]);
+        break;
     case RM_UPSTREAM_CONNS_PEAK:
     case RM_TIME_WAIT_PEAK:
-        return "img/upstream_<profile>";
+        snprintf(stem[0], sizeof stem[0], "upstream_%s", prof);
+        stem[1][0] = '\0';
+        break;
     default:
-        return "img/matrix, img/multiples";
+        snprintf(stem[0], sizeof stem[0], "matrix");
+        snprintf(stem[1], sizeof stem[1], "multiples");
+        break;
     }
+    img_rel(r, rel[0], sizeof rel[0], stem[0]);
+    if (stem[1][0] == '\0') {
+        snprintf(buf, size, "%s", rel[0]);
+    } else {
+        img_rel(r, rel[1], sizeof rel[1], stem[1]);
+        snprintf(buf, size, "%s, %s", rel[0], rel[1]);
+    }
+    return buf;
 }
 
 struct reco {
@@ -1237,8 +1265,7 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
         const char *hdr[] = {"question", "verdict", "evidence", "chart"};
         char *cells[FQ_N * 4];
         for (int q = 0; q < FQ_N; q++) {
-            char ev[1024] = "", one[256], v[160];
-            const char *chart = "";
+            char ev[1024] = "", one[256], v[160], chart[420] = "";
             for (size_t k = 0; k < fa[q].n_ev; k++) {
                 const struct findings_evidence *e = &fa[q].ev[k];
                 fmt_ci_n(&e->ci, axis_unit_of(results_metrics[e->metric].unit), v, sizeof v);
@@ -1246,7 +1273,7 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                          results_metrics[e->metric].name, v, r->profiles[e->profile]);
                 strncat(ev, one, sizeof ev - strlen(ev) - 1);
                 if (k == 0) {
-                    chart = chart_for_metric(e->metric);
+                    chart_for_metric(r, e->metric, e->profile, d, chart, sizeof chart);
                 }
             }
             cells[q * 4] = sim_xstrdup(findings_question_text[q]);
@@ -1301,7 +1328,7 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                 case FQ_SSE_LEAKS:
                     snprintf(rc->text, sizeof rc->text,
                              "Evict SSE state by time and bound per-stream queues: memory grows "
-                             "at %s/s under `%s`.",
+                             "at %s under `%s`.",
                              v, prof);
                     break;
                 case FQ_POOL:
@@ -1356,8 +1383,9 @@ static void recommendations_section(struct report *r, const struct reco *recos, 
 static void method_section(struct report *r, double wall_s)
 {
     rdoc_heading(r->doc, 1, "7. Method");
-    rdoc_bullet(r->doc, "Model: proxysim %s; %zu designs x %zu profiles = %zu cells.",
-                PROXYSIM_VERSION, r->nd, r->np, r->nd * r->np);
+    rdoc_bullet(r->doc, "Model: proxysim %s; %zu design%s x %zu profile%s = %zu cell%s.",
+                PROXYSIM_VERSION, r->nd, plural(r->nd), r->np, plural(r->np), r->nd * r->np,
+                plural(r->nd * r->np));
     rdoc_bullet(r->doc,
                 "Replications: %s independent replications per cell, master seed %" PRIu64
                 "; replication i of every cell of a profile uses the same seeds (one random "
@@ -1404,11 +1432,12 @@ static void method_section(struct report *r, double wall_s)
         axis_format(pf->warmup_s, AXIS_UNIT_S, warm, sizeof warm);
         axis_format(pf->sample_dt_s, AXIS_UNIT_S, dt, sizeof dt);
         axis_format(cell_at(r, 0, p)->own_duration_s, AXIS_UNIT_S, od, sizeof od);
+        /* Only a shortened profile needs the note: high runs its own 25 s. */
+        bool scaled = !r->full_duration && pf->duration_s != cell_at(r, 0, p)->own_duration_s;
         rdoc_bullet(r->doc, "Profile `%s`: %s simulated, warm-up %s, series windows of %s%s%s%s.",
                     r->profiles[p], dur, warm, dt,
-                    r->full_duration ? "" : " (report-scale duration; the profile's own is ",
-                    r->full_duration ? "" : od,
-                    r->full_duration ? "" : ", use --full-duration for it)");
+                    scaled ? " (report-scale duration; the profile's own is " : "",
+                    scaled ? od : "", scaled ? ", use --full-duration for it)" : "");
     }
     if (r->n_sets) {
         char sets[1024] = "";
@@ -1678,8 +1707,8 @@ int cli_report(int argc, char **argv)
     fprintf(r.data.fp, "chart,design,profile,key,x,mean,ci_low,ci_high,n\n");
 
     char title[256];
-    snprintf(title, sizeof title, "proxysim review report: %zu designs x %zu profiles", r.nd,
-             r.np);
+    snprintf(title, sizeof title, "proxysim review report: %zu design%s x %zu profile%s", r.nd,
+             plural(r.nd), r.np, plural(r.np));
     r.doc = rdoc_create(title);
     rdoc_para(r.doc,
               "Generated by `proxysim report` (model %s), %s replications per cell, master seed "

@@ -216,7 +216,7 @@ fail:
 enum axis_unit vary_axis_unit(const struct vary *v)
 {
     static const enum axis_unit by_family[] = {AXIS_UNIT_NONE, AXIS_UNIT_S, AXIS_UNIT_BYTES,
-                                               AXIS_UNIT_PER_S, AXIS_UNIT_BYTES};
+                                               AXIS_UNIT_PER_S, AXIS_UNIT_BYTES_PER_S};
     return v->family >= 0 && v->family < 5 ? by_family[v->family] : AXIS_UNIT_NONE;
 }
 

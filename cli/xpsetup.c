@@ -63,8 +63,10 @@ int xpsetup_load(const char *cmd, const char *scenario, const char *const *sets,
     struct sim_err err;
     sim_err_clear(&err);
     int rc;
+    /* PROFILE:DESIGN, and DESIGN may be a file (compare's
+     * low:/tmp/my-capped.yaml); a slash before the colon makes it a path. */
     const char *colon = strchr(scenario, ':');
-    if (colon && !strchr(scenario, '/')) {
+    if (colon && memchr(scenario, '/', (size_t)(colon - scenario)) == NULL) {
         char prof[256];
         snprintf(prof, sizeof prof, "%.*s", (int)(colon - scenario), scenario);
         rc = config_build_experiment(prof, colon + 1, &ov, out, &err);

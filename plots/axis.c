@@ -26,6 +26,13 @@ static const struct prefix byte_prefixes[] = {{1.0, " B"},
                                               {1048576.0, " MiB"},
                                               {1073741824.0, " GiB"},
                                               {1099511627776.0, " TiB"}};
+/* The rate's unit stays with its value: "1.5 MiB/s [1.4, 1.6]", never
+ * "1.5 MiB [1.4, 1.6]/s" from a caller appending it after the interval. */
+static const struct prefix byte_rate_prefixes[] = {{1.0, " B/s"},
+                                                   {1024.0, " KiB/s"},
+                                                   {1048576.0, " MiB/s"},
+                                                   {1073741824.0, " GiB/s"},
+                                                   {1099511627776.0, " TiB/s"}};
 static const struct prefix fraction_prefixes[] = {{0.01, "%"}};
 
 static const struct prefix *prefixes(enum axis_unit unit, size_t *n)
@@ -38,6 +45,8 @@ static const struct prefix *prefixes(enum axis_unit unit, size_t *n)
         return PFX(byte_prefixes);
     case AXIS_UNIT_PER_S:
         return PFX(rate_prefixes);
+    case AXIS_UNIT_BYTES_PER_S:
+        return PFX(byte_rate_prefixes);
     case AXIS_UNIT_FRACTION:
         return PFX(fraction_prefixes);
     case AXIS_UNIT_NONE:
@@ -52,8 +61,9 @@ enum axis_unit axis_unit_of(const char *unit_name)
     static const struct {
         const char *name;
         enum axis_unit unit;
-    } names[] = {{"s", AXIS_UNIT_S},       {"B", AXIS_UNIT_BYTES},     {"B/s", AXIS_UNIT_BYTES},
-                 {"1/s", AXIS_UNIT_PER_S}, {"1", AXIS_UNIT_FRACTION}};
+    } names[] = {{"s", AXIS_UNIT_S},        {"B", AXIS_UNIT_BYTES},
+                 {"B/s", AXIS_UNIT_BYTES_PER_S}, {"1/s", AXIS_UNIT_PER_S},
+                 {"1", AXIS_UNIT_FRACTION}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(unit_name, names[i].name) == 0) {
             return names[i].unit;
@@ -71,6 +81,8 @@ const char *axis_unit_symbol(enum axis_unit unit)
         return "B";
     case AXIS_UNIT_PER_S:
         return "/s";
+    case AXIS_UNIT_BYTES_PER_S:
+        return "B/s";
     case AXIS_UNIT_FRACTION:
         return "%";
     case AXIS_UNIT_NONE:
@@ -235,7 +247,7 @@ void axis_ticks_linear(double lo, double hi, unsigned target, enum axis_unit uni
     }
     /* Bytes are nice in their IEC unit: scale, tick, scale back. */
     double scale = 1.0;
-    if (unit == AXIS_UNIT_BYTES) {
+    if (unit == AXIS_UNIT_BYTES || unit == AXIS_UNIT_BYTES_PER_S) {
         size_t n;
         const struct prefix *p = prefixes(unit, &n);
         scale = p[prefix_for(p, n, fmax(fabs(lo), fabs(hi)))].scale;

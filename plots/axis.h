@@ -37,6 +37,7 @@ enum axis_unit {
     AXIS_UNIT_BYTES,    /* IEC: 512 B, 1.5 MiB, 2 GiB */
     AXIS_UNIT_PER_S,    /* a rate: 12 /s, 1.5 k/s */
     AXIS_UNIT_FRACTION, /* 0..1 shown as a percentage: 45%, 0.5% */
+    AXIS_UNIT_BYTES_PER_S, /* a byte rate, IEC: 512 B/s, 1.5 MiB/s */
 };
 
 #define AXIS_MAX_TICKS 32
@@ -58,12 +59,12 @@ void axis_ticks_linear(double lo, double hi, unsigned target, enum axis_unit uni
  * and 5 multiples when it spans three decades or fewer. */
 void axis_ticks_log(double lo, double hi, struct axis_ticks *out);
 
-/* The unit symbol for the label of an axis ("s", "B", "/s", "%" or ""). */
+/* The unit symbol for the label of an axis ("s", "B", "/s", "B/s", "%" or ""). */
 const char *axis_unit_symbol(enum axis_unit unit);
 /* The axis unit of a metric's unit name ("s", "B", "B/s", "1/s", "1"); others: none. */
 enum axis_unit axis_unit_of(const char *unit_name);
 
-/* "12.3 ms", "1.5 MiB", "2.4k", "45%": three significant digits, the prefix
+/* "12.3 ms", "1.5 MiB", "1.5 MiB/s", "2.4k", "45%": three significant digits, the prefix
  * chosen so the mantissa is in [1, 1000) (1024 for bytes).  NaN -> "n/a".
  * Returns buf.  Always NUL-terminates when size > 0. */
 char *axis_format(double v, enum axis_unit unit, char *buf, size_t size);

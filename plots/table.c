@@ -50,6 +50,8 @@ const char *table_unit_name(enum axis_unit unit)
         return "bytes";
     case AXIS_UNIT_PER_S:
         return "per_s";
+    case AXIS_UNIT_BYTES_PER_S:
+        return "bytes_per_s";
     case AXIS_UNIT_FRACTION:
         return "fraction";
     case AXIS_UNIT_NONE:

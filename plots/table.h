@@ -8,10 +8,10 @@
  * so the terminal, CSV, JSON and Markdown outputs cannot disagree:
  *
  *   TABLE_TEXT      aligned columns for a terminal, human units
- *                   ("12.3 ms [11.9, 12.8]", "1.5 MiB", "2.4 k/s")
+ *                   ("12.3 ms [11.9, 12.8]", "1.5 MiB", "2.4 k/s", "3 KiB/s")
  *   TABLE_MARKDOWN  the same cells as a GitHub table
  *   TABLE_CSV       tidy, one row per design x profile x metric, numbers in
- *                   base units (s, bytes, 1/s, fraction) at full precision:
+ *                   base units (s, bytes, 1/s, bytes/s, fraction) at full precision:
  *                   the shortest of %.15g, %.16g, %.17g that reads back to
  *                   the same double; a missing value is an empty field
  *   TABLE_JSON      {"rows": [...]} with the CSV's fields and precision;
@@ -58,7 +58,8 @@ void table_destroy(struct table *t); /* NULL is fine */
 void table_add(struct table *t, const char *design, const char *profile, const char *metric,
                double mean, double ci_low, double ci_high, uint64_t n, enum axis_unit unit);
 
-/* The unit's name in CSV and JSON: "count", "s", "bytes", "per_s", "fraction". */
+/* The unit's name in CSV and JSON: "count", "s", "bytes", "per_s", "bytes_per_s",
+ * "fraction". */
 const char *table_unit_name(enum axis_unit unit);
 
 /* "12.3 ms [11.9, 12.8]", or just the mean when the CI is NaN.  Returns buf. */

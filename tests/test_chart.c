@@ -69,6 +69,9 @@ static void test_ticks_linear(void **state)
                 (const double[]){0, 0.5 * 1048576.0, 1048576.0, 1.5 * 1048576.0, 2097152.0,
                                  2.5 * 1048576.0, 3.0 * 1048576.0},
                 7);
+    /* byte rates too (memory growth, a sweep over a KiB/s key) */
+    axis_ticks_linear(0.0, 2.6 * 1048576.0, 5, AXIS_UNIT_BYTES_PER_S, &t);
+    assert_true(t.n == 7 && t.step == 0.5 * 1048576.0);
 
     /* a flat series still gets an axis around its value */
     axis_ticks_linear(5.0, 5.0, 5, AXIS_UNIT_NONE, &t);
@@ -112,6 +115,12 @@ static void test_format(void **state)
     check_format(3.0 * 1073741824.0, AXIS_UNIT_BYTES, "3 GiB");
     check_format(1500.0, AXIS_UNIT_PER_S, "1.5 k/s");
     check_format(12.0, AXIS_UNIT_PER_S, "12 /s");
+    check_format(512.0, AXIS_UNIT_BYTES_PER_S, "512 B/s");
+    check_format(3650.28725, AXIS_UNIT_BYTES_PER_S, "3.56 KiB/s");
+    /* a metric's unit name picks it, and the axis label says it */
+    assert_int_equal(axis_unit_of("B/s"), AXIS_UNIT_BYTES_PER_S);
+    assert_int_equal(axis_unit_of("B"), AXIS_UNIT_BYTES);
+    assert_string_equal(axis_unit_symbol(AXIS_UNIT_BYTES_PER_S), "B/s");
     check_format(51234.0, AXIS_UNIT_NONE, "51.2k");
     check_format(2.4e6, AXIS_UNIT_NONE, "2.4M");
     check_format(950.0, AXIS_UNIT_NONE, "950");
@@ -143,6 +152,8 @@ static void test_format_tick(void **state)
                      "1.5 MiB");
     check_tick_label(1048576.0, 3.0 * 1048576.0, 0.5 * 1048576.0, AXIS_UNIT_BYTES, "1.0 MiB");
     check_tick_label(2000.0, 10000.0, 2000.0, AXIS_UNIT_PER_S, "2 k/s");
+    check_tick_label(1.5 * 1048576.0, 3.0 * 1048576.0, 0.5 * 1048576.0, AXIS_UNIT_BYTES_PER_S,
+                     "1.5 MiB/s");
     check_tick_label(0.4, 1.0, 0.2, AXIS_UNIT_FRACTION, "40%");
     check_tick_label(300.0, 600.0, 100.0, AXIS_UNIT_S, "300 s");
 }
@@ -167,6 +178,10 @@ static void test_format_ci(void **state)
     check_ci_text(0.00083, 0.0000226, 0.00164, 4, AXIS_UNIT_S, "0.83 ms [0.0226, 1.64]");
     check_ci_text(356352.0, -22732.8, 735232.0, 4, AXIS_UNIT_BYTES, "348 KiB [-22.2, 718]");
     check_ci_text(0.914, 0.596, 1.23, 4, AXIS_UNIT_S, "0.914 s [0.596, 1.23]");
+    /* a rate's unit sits with its value, not after the bracket (found by a new
+     * user: "6.4 MiB [6.39, 6.41]/s" in the report) */
+    check_ci_text(6.4 * 1048576.0, 6.39 * 1048576.0, 6.41 * 1048576.0, 144,
+                  AXIS_UNIT_BYTES_PER_S, "6.4 MiB/s [6.39, 6.41]");
     check_ci_text(2.5, NAN, NAN, 1, AXIS_UNIT_S, "2.5 s (n=1, no CI)");
     check_ci_text(NAN, NAN, NAN, 0, AXIS_UNIT_S, "n/a");
 }

@@ -10,6 +10,7 @@
  */
 #include "cli/cli.h"
 #include "cli/vary.h"
+#include "cli/xpsetup.h"
 #include "models/capsearch.h"
 #include "models/config.h"
 #include "models/paired.h"
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <cairo.h>
@@ -284,6 +286,60 @@ static void sweep_rows(void **state)
     free(b);
 }
 
+/* A design given as a file: PROFILE:DESIGN splits at the colon even when
+ * DESIGN is a path with slashes (compare builds low:/tmp/.../my-capped.yaml),
+ * and compare labels it by the file's `name:`, as report does, not by its
+ * path. */
+static void design_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_experiments_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char yaml[128], scenario[160];
+    snprintf(yaml, sizeof yaml, "%s/my-capped.yaml", dir);
+    FILE *f = fopen(yaml, "w");
+    assert_non_null(f);
+    fputs("kind: design\nbase: refactored-hardened\nname: hardened-capped\n"
+          "spawn:\n  max_tasks: 3000\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    snprintf(scenario, sizeof scenario, "low:%s", yaml);
+    struct experiment e;
+    assert_int_equal(xpsetup_load("test", scenario, NULL, 0, NULL, 0, &e), 0);
+    assert_string_equal(e.profile.name, "low");
+    assert_string_equal(e.design.name, "hardened-capped");
+    assert_true(e.design.spawn.max_tasks == 3000.0);
+    config_free_experiment(&e);
+
+    char out[160], csv[200];
+    snprintf(out, sizeof out, "%s/cmp", dir);
+    char *argv[] = {"compare", "refactored-hardened", yaml, "--profiles", "low", "--reps", "2",
+                    "--threads", "1", "--quiet", "--out", out, NULL};
+    assert_int_equal(cli_compare((int)(sizeof argv / sizeof argv[0]) - 1, argv), 0);
+    snprintf(csv, sizeof csv, "%s/compare.csv", out);
+    char *text = slurp(csv);
+    const char *row = strchr(text, '\n');
+    assert_non_null(row);
+    /* profile,metric,better,unit,design_a,design_b,... */
+    char want[128];
+    snprintf(want, sizeof want, "\nlow,%s,%s,%s,refactored-hardened,hardened-capped,",
+             results_metrics[0].name, paired_direction_name(paired_metric_direction(0)),
+             results_metrics[0].unit);
+    if (strncmp(row, want, strlen(want)) != 0) {
+        fail_msg("compare.csv row 1: got '%.100s', expected it to start with '%s'", row + 1,
+                 want + 1);
+    }
+    free(text);
+    static const char *const files[] = {"compare.csv", "compare.png", "compare_change.png"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(csv, sizeof csv, "%s/%s", out, files[i]);
+        assert_int_equal(unlink(csv), 0);
+    }
+    assert_int_equal(rmdir(out), 0);
+    assert_int_equal(unlink(yaml), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 static void bad_input(void **state)
 {
     (void)state;
@@ -311,7 +367,7 @@ static void bad_input(void **state)
     /* Every unit a config accepts, read by the loader's own table (a new user's
      * MiB/s, µs and mixed-prefix ranges were refused): */
     assert_int_equal(vary_parse("--vary", "k=1MiB/s,2MiB/s", false, &v, &err), 0);
-    assert_true(v.base[1] == 2.0 * 1048576.0 && vary_axis_unit(&v) == AXIS_UNIT_BYTES);
+    assert_true(v.base[1] == 2.0 * 1048576.0 && vary_axis_unit(&v) == AXIS_UNIT_BYTES_PER_S);
     vary_fini(&v);
     assert_int_equal(vary_parse("--vary", "k=250\xc2\xb5s,1ms", false, &v, &err), 0);
     assert_true(fabs(v.base[0] - 250e-6) < 1e-18 && vary_axis_unit(&v) == AXIS_UNIT_S);
@@ -341,6 +397,7 @@ int main(void)
         cmocka_unit_test(bad_input),
         cmocka_unit_test(compare_identical),
         cmocka_unit_test(compare_larger_pool),
+        cmocka_unit_test(design_file),
         cmocka_unit_test(plan_erlang_c),
         cmocka_unit_test(plan_pool_timeout),
         cmocka_unit_test(sweep_rows),

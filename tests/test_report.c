@@ -11,10 +11,14 @@
  *              colours of the palette in its data area.
  *   documents  report.html has balanced tags and one inline data URI per
  *              image; every image report.md references exists.
+ *   wording    the sentences a new user found wrong, to the letter: "1 design
+ *              x 1 profile", the duration note only on a shortened profile,
+ *              "3.56 KiB/s [2.57, 4.56]", real image names in the findings.
  *   badinput   a bad flag is one line on stderr and exit status 2.
  */
 #include "cli/cli.h"
 #include "models/findings.h"
+#include "plots/axis.h"
 #include "plots/palette.h"
 
 #include <cairo.h>
@@ -70,6 +74,30 @@ static int run_report(const char *out, const char *threads)
     return cli_report((int)(sizeof argv / sizeof argv[0]) - 1, argv);
 }
 
+/* One design from a YAML file (the tutorial's my-capped.yaml) under one
+ * profile that runs its own duration (high, 25 s): the counts and the
+ * duration note of the header and the Method section for that case. */
+static int run_one_design(void)
+{
+    char yaml[300], out[300];
+    snprintf(yaml, sizeof yaml, "%s/my-capped.yaml", tmp_root);
+    snprintf(out, sizeof out, "%s/one", tmp_root);
+    FILE *f = fopen(yaml, "w");
+    if (f == NULL) {
+        return -1;
+    }
+    fputs("kind: design\nbase: refactored-hardened\nname: hardened-capped\n"
+          "spawn:\n  max_tasks: 3000\n",
+          f);
+    if (fclose(f) != 0) {
+        return -1;
+    }
+    char *argv[] = {"report", "--profiles", "high", "--designs", yaml, "--reps", "2",
+                    "--ci-target", "0", "--seed", "4242", "--quiet", "--threads", "1", "--out",
+                    out, NULL};
+    return cli_report((int)(sizeof argv / sizeof argv[0]) - 1, argv);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -78,7 +106,7 @@ static int setup(void **state)
     char a[300], b[300];
     snprintf(a, sizeof a, "%s/t1", tmp_root);
     snprintf(b, sizeof b, "%s/t2", tmp_root);
-    if (run_report(a, "1") != 0 || run_report(b, "2") != 0) {
+    if (run_report(a, "1") != 0 || run_report(b, "2") != 0 || run_one_design() != 0) {
         return -1;
     }
     return 0;
@@ -402,6 +430,91 @@ static void test_sequential_reps(void **state)
     free(md);
 }
 
+static void expect_in(const char *doc, const char *name, const char *want)
+{
+    if (strstr(doc, want) == NULL) {
+        fail_msg("%s does not say '%s'", name, want);
+    }
+}
+
+static void expect_not_in(const char *doc, const char *name, const char *bad)
+{
+    const char *at = strstr(doc, bad);
+    if (at != NULL) {
+        const char *ls = at;
+        while (ls > doc && ls[-1] != '\n') {
+            ls--;
+        }
+        const char *le = strchr(at, '\n');
+        fail_msg("%s says '%s' in '%.*s'", name, bad, le ? (int)(le - ls) : 200, ls);
+    }
+}
+
+static void expect_first_line(const char *doc, const char *name, const char *want)
+{
+    if (strncmp(doc, want, strlen(want)) != 0) {
+        const char *le = strchr(doc, '\n');
+        fail_msg("%s begins '%.*s', expected '%s'", name, le ? (int)(le - doc) : 200, doc, want);
+    }
+}
+
+/* The wording a new user found wrong, exactly: counts in the singular, the
+ * duration note only where the report shortened the profile, a byte rate's
+ * "/s" with its value (not after the CI bracket), and the findings' chart
+ * column naming the real image files. */
+static void test_wording(void **state)
+{
+    (void)state;
+    char path[400];
+    snprintf(path, sizeof path, "%s/t1/report.md", tmp_root);
+    char *md = slurp(path, NULL);
+    assert_non_null(md);
+    expect_first_line(md, "report.md", "# proxysim review report: 2 designs x 2 profiles\n");
+    expect_in(md, "report.md", "; 2 designs x 2 profiles = 4 cells.\n");
+    expect_in(md, "report.md",
+              "- Profile `low`: 30 s simulated, warm-up 6 s, series windows of 1 s "
+              "(report-scale duration; the profile's own is 120 s, use --full-duration for "
+              "it).\n");
+
+    /* legacy-reverse's growth under low, as report_data.csv has it. */
+    snprintf(path, sizeof path, "%s/t1/report_data.csv", tmp_root);
+    char *csv = slurp(path, NULL);
+    assert_non_null(csv);
+    const char *key = "\nmemory_table,legacy-reverse,low,memory_growth_bytes_per_s,,";
+    const char *row = strstr(csv, key);
+    assert_non_null(row);
+    struct sim_ci g = {.n = 0};
+    assert_int_equal(sscanf(row + strlen(key), "%lf,%lf,%lf,%zu", &g.mean, &g.lo, &g.hi, &g.n), 4);
+    g.half = (g.hi - g.lo) / 2.0;
+    char v[96], want[400];
+    axis_format_ci(&g, AXIS_UNIT_BYTES_PER_S, v, sizeof v);
+    assert_non_null(strstr(v, "B/s [")); /* "3.56 KiB/s [2.57, 4.56]" */
+    snprintf(want, sizeof want, "| low / legacy-reverse | %s |", v);
+    expect_in(md, "report.md", want);
+    snprintf(want, sizeof want, "`memory_growth_bytes_per_s` = %s (95%% CI, n=%zu) under `low`",
+             v, g.n);
+    expect_in(md, "report.md", want);
+    snprintf(want, sizeof want, "memory grows at %s (95%% CI, n=%zu) under `low`.", v, g.n);
+    expect_in(md, "report.md", want);
+    expect_not_in(md, "report.md", "]/s");
+    expect_not_in(md, "report.md", ")/s");
+    expect_in(md, "report.md", "| img/memory_low.png, img/memstack_low_legacy-reverse.png |");
+    expect_not_in(md, "report.md", "<profile>");
+    expect_not_in(md, "report.md", "<design>");
+    free(csv);
+    free(md);
+
+    snprintf(path, sizeof path, "%s/one/report.md", tmp_root);
+    md = slurp(path, NULL);
+    assert_non_null(md);
+    expect_first_line(md, "one/report.md", "# proxysim review report: 1 design x 1 profile\n");
+    expect_in(md, "one/report.md", "; 1 design x 1 profile = 1 cell.\n");
+    expect_in(md, "one/report.md",
+              "- Profile `high`: 25 s simulated, warm-up 5 s, series windows of 500 ms.\n");
+    expect_in(md, "one/report.md", "### hardened-capped\n");
+    free(md);
+}
+
 static void test_bad_flags(void **state)
 {
     (void)state;
@@ -428,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_png),
         cmocka_unit_test(test_documents),
         cmocka_unit_test(test_sequential_reps),
+        cmocka_unit_test(test_wording),
         cmocka_unit_test(test_bad_flags),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -60,6 +60,13 @@ static void test_cell(void **state)
     check_text(table_format_cell(&t->rows[2], buf, sizeof(buf)), "2.4 k/s");
     check_text(table_format_cell(&t->rows[3], buf, sizeof(buf)), "10% [8.23, 11.8]");
     table_destroy(t);
+    /* A byte rate keeps "/s" with its value; CSV and JSON name it bytes_per_s. */
+    t = table_create();
+    table_add(t, "legacy-reverse", "low", "memory_growth_bytes_per_s", 3650.28725, 2631.19294,
+              4669.38156, 8, AXIS_UNIT_BYTES_PER_S);
+    check_text(table_format_cell(&t->rows[0], buf, sizeof(buf)), "3.56 KiB/s [2.57, 4.56]");
+    check_text(table_unit_name(t->rows[0].unit), "bytes_per_s");
+    table_destroy(t);
 }
 
 static void test_text(void **state)
