@@ -204,10 +204,11 @@ static int write_charts(const struct cmp_run *c, const char *dir, struct sim_err
 
 static void print_tables(const struct cmp_run *c, const struct xpsetup *x, double wall_s)
 {
+    char wb[48];
     printf("compare  A = %s  B = %s  master seed %" PRIu64 "  %u paired replications  "
-           "confidence %.0f%%  %u %s  wall %.1f s\n",
-           c->design_a, c->design_b, c->seed, c->reps, 100 * c->conf, x->exec.n_workers,
-           x->exec.kind, wall_s);
+           "confidence %.0f%%  %s  wall %.1f s\n",
+           c->design_a, c->design_b, c->seed, c->reps, 100 * c->conf,
+           xpsetup_workers(x, wb, sizeof wb), wall_s);
     for (size_t p = 0; p < c->n_prof; p++) {
         printf("\nprofile %s\n", c->prof[p]);
         printf("%-26s %-6s %-26s %-26s %-30s %8s  %-12s %s\n", "metric", "better", "A", "B",

@@ -234,7 +234,7 @@ int mpi_runner_open(unsigned root_threads, struct trials_exec *out)
                                 .self = r,
                                 .is_root = r->rank == 0,
                                 .n_workers = (unsigned)r->size,
-                                .kind = "mpi ranks"};
+                                .kind = "mpi rank"};
     return 0;
 }
 

@@ -356,11 +356,12 @@ int cli_plan(int argc, char **argv)
                     slos[used] = ',';
                 }
             }
+            char wb[48];
             printf("plan %s  %s %s over %s..%s (%zu grid points)  SLO %s  master seed %" PRIu64
-                   "  batches of %" PRIu64 " up to %" PRIu64 " reps  %u %s\n",
+                   "  batches of %" PRIu64 " up to %" PRIu64 " reps  %s\n",
                    pl.scenario, maximize ? "largest" : "smallest", pl.v.key, pl.v.text[0],
                    pl.v.text[pl.v.n - 1], pl.v.n, slos, pl.seed, batch, max_reps,
-                   x.exec.n_workers, x.exec.kind);
+                   xpsetup_workers(&x, wb, sizeof wb));
             if (r.found) {
                 printf("answer: %s = %s", pl.v.key, pl.v.text[r.answer_k]);
                 if (pl.v.step != 1.0 || pl.v.unit[0]) {

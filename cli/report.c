@@ -38,7 +38,6 @@
 #include "sim/replicate.h"
 #include "sim/stat.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -48,7 +47,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,7 +59,8 @@
 #define MAX_NAMES 16
 
 static const char usage_line[] =
-    "[--designs a,b,...] [--profiles p,q,...] [--reps N] [--seed S] [--threads T] "
+    "[--designs a,b,...] [--profiles p,q,...] [--reps N] [--ci-target F] [--max-reps M] "
+    "[--seed S] [--threads T] "
     "[--out DIR] [--format png|svg|pdf] [--set key=value]... [--full-duration] "
     "[--max-duration S] [--quiet]";
 
@@ -1460,22 +1459,6 @@ static void method_section(struct report *r, double wall_s)
 
 /* ---- main ---- */
 
-static int mkdir_p(const char *path)
-{
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *s = buf + 1; *s; s++) {
-        if (*s == '/') {
-            *s = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
-                return -1;
-            }
-            *s = '/';
-        }
-    }
-    return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static void build_command(struct report *r, int argc, char **argv)
 {
     snprintf(r->command, sizeof r->command, "proxysim");
@@ -1619,21 +1602,18 @@ static int parse(struct report *r, int argc, char **argv)
                    "  --set key=value    override a profile/design key in every cell\n"
                    "  --full-duration    use the profiles' own durations (slow)\n"
                    "  --max-duration S   cap every profile's simulated duration at S seconds\n"
-                   "  --quiet            no progress line\n",
+                   "  --quiet            no progress line and no closing summary\n",
                    usage_line);
             return -1;
         default:
-            fprintf(stderr, "proxysim %s: unknown or incomplete option '%s' (see --help)\n", CMD,
-                    optind > 0 && optind <= argc ? argv[optind - 1] : "?");
-            return 2;
+            return args_bad_option(CMD, argc, argv);
         }
         if (rc != 0) {
             return rc;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "proxysim %s: unexpected argument '%s' (see --help)\n", CMD, argv[optind]);
-        return 2;
+        return args_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
     }
     if (r->max_reps == 0) {
         r->max_reps = r->reps > 200 ? r->reps : 200; /* --max-reps not given */
@@ -1688,9 +1668,7 @@ int cli_report(int argc, char **argv)
     }
     char img_dir[1024];
     snprintf(img_dir, sizeof img_dir, "%s/img", r.out_dir);
-    if (mkdir_p(img_dir) != 0) {
-        fprintf(stderr, "proxysim %s: --out: cannot create '%s': %s\n", CMD, img_dir,
-                strerror(errno));
+    if (args_out_dir(CMD, img_dir) != 0) {
         report_free(&r);
         return 2;
     }

@@ -201,10 +201,11 @@ static void write_charts(const struct sweep *sw, const char *dir)
 
 static void print_table(const struct sweep *sw, const struct xpsetup *x, double wall_s)
 {
+    char wb[48];
     printf("sweep %s  master seed %" PRIu64 "  %zu points x %u replications  confidence %.0f%%  "
-           "%u %s  wall %.1f s\n",
-           sw->scenario, sw->seed, sw->n_points, sw->reps, 100 * sw->conf, x->exec.n_workers,
-           x->exec.kind, wall_s);
+           "%s  wall %.1f s\n",
+           sw->scenario, sw->seed, sw->n_points, sw->reps, 100 * sw->conf,
+           xpsetup_workers(x, wb, sizeof wb), wall_s);
     int kw[MAX_VARY]; /* a key's column fits its name and its values */
     for (size_t j = 0; j < sw->n_vary; j++) {
         kw[j] = (int)strlen(sw->v[j].key);

@@ -32,6 +32,13 @@ int xpsetup_open(struct xpsetup *x, const char *cmd, unsigned threads)
     return 0;
 }
 
+const char *xpsetup_workers(const struct xpsetup *x, char *buf, size_t size)
+{
+    snprintf(buf, size, "%u %s%s", x->exec.n_workers, x->exec.kind,
+             x->exec.n_workers == 1 ? "" : "s");
+    return buf;
+}
+
 void xpsetup_threads_of(struct xpsetup *x, const struct experiment *base)
 {
     if (!x->mpi && !x->threads_given && base->run.threads) {

@@ -35,6 +35,8 @@ int xpsetup_open(struct xpsetup *x, const char *cmd, unsigned threads);
  * (when set) sizes the thread executor, as for `proxysim run`.  MPI ranks
  * keep theirs. */
 void xpsetup_threads_of(struct xpsetup *x, const struct experiment *base);
+/* "1 thread", "2 threads", "4 mpi ranks": the executor as the headers show it. */
+const char *xpsetup_workers(const struct xpsetup *x, char *buf, size_t size);
 void xpsetup_close(struct xpsetup *x);
 
 /* The base experiment of SCENARIO with sets[] then extra (may be NULL)

@@ -79,5 +79,5 @@ struct trials_exec trials_exec_threads(unsigned n_threads)
                                 .self = (void *)(uintptr_t)nt,
                                 .is_root = true,
                                 .n_workers = nt,
-                                .kind = "threads"};
+                                .kind = "thread"};
 }

@@ -62,7 +62,7 @@ struct trials_exec {
     void *self;
     bool is_root;       /* the process that prints and writes files */
     unsigned n_workers; /* threads or ranks, for the output's header */
-    const char *kind;   /* "threads" or "mpi ranks" */
+    const char *kind;   /* "thread" or "mpi rank": the noun for one worker */
 };
 
 /* Threads of this process (0: one per online core).  self is unused. */
