@@ -284,6 +284,9 @@ static void sweep_rows(void **state)
     assert_int_equal(rows, 6 * RM_N);
     free(a);
     free(b);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir1); /* the CSVs and charts of both runs */
+    assert_int_equal(system(cmd), 0);
 }
 
 /* A design given as a file: PROFILE:DESIGN splits at the colon even when
