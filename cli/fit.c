@@ -346,15 +346,15 @@ static int fit_arrivals(const char *path, const char *column, double window_s,
                fr.w[k].rate_per_s, fr.w[k].lo_per_s, fr.w[k].hi_per_s,
                fr.w[k].dur_s < window_s * 0.95 ? "  (partial)" : "");
     }
-    if (fr.n_windows == 1 && fr.last_s - fr.first_s < 0.95 * window_s) {
+    if (fr.last_s - fr.first_s < window_s) {
         printf("(the trace is shorter than one window: a shorter --window shows how the rate "
                "moves)\n");
     }
     char sub[48];
     fit_format_value(fr.sub_window_s, &sec, sub, sizeof sub);
     printf("\ndispersion:\n");
-    printf("  cv of inter-arrival times          %.4g (all gaps), %.4g (each gap times its "
-           "window's rate; 1 for Poisson)\n",
+    printf("  cv of inter-arrival times          %.4g (all gaps), %.4g (gaps rescaled by the "
+           "windows' rates; 1 for Poisson)\n",
            fr.gap_cv, fr.gap_cv_norm);
     printf("  index of dispersion of counts      %.4g (in %s sub-windows, within windows; 1 for "
            "Poisson), %.4g (across whole windows)\n",

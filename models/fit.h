@@ -113,20 +113,21 @@ struct fit_rates {
     double t0_s;          /* absolute start of window 0 (aligned) */
     double first_s, last_s, window_s, conf;
     double gap_cv;        /* cv of all inter-arrival times (1 for one Poisson rate) */
-    double gap_cv_norm;   /* cv of gaps times their window's rate (1 for piecewise Poisson) */
+    double gap_cv_norm;   /* cv of the gaps time-rescaled by the piecewise rate (1 for Poisson) */
     double sub_window_s;  /* window_s / 50 */
-    double idc_within;    /* pooled var/mean of sub-window counts within windows (1 Poisson) */
+    double idc_within;    /* sum of the windows' Pearson dispersion statistics over idc_df (1 Poisson) */
     double idc_df;        /* its degrees of freedom: sum over windows of sub-windows - 1 */
     double idc_across;    /* var/mean of the full windows' counts (1 if the rate is constant) */
 };
 
 /* What the dispersion says of the arrivals within windows.  Poisson unless a
- * test rejects it at the 1% level by a material margin: the within-window
- * index of dispersion (idc_df * idc ~ chi-squared(idc_df) for Poisson counts;
- * off by at least 0.2) or the normalised gaps' cv (sd about 1/sqrt(n) for
- * exponential gaps; off by at least 0.1).  The direction is that of the test
- * that rejected, the dispersion first: a short trace's cv alone cannot call
- * counts that vary less than Poisson "bursty". */
+ * test rejects it at the 1% level by a material margin (two tests: about 2%
+ * of Poisson traces in all): the within-window index of dispersion
+ * (idc_df * idc ~ chi-squared(idc_df) for Poisson counts; off by at least
+ * 0.2), then the rescaled gaps' cv (sd about 1/sqrt(n) for exponential gaps;
+ * off by at least 0.1; only with 20 or more arrivals a window, below which
+ * the fitted rates bias it low).  The verdict's direction is that of the
+ * test that rejected. */
 enum fit_arrival_shape { FIT_SHAPE_POISSON, FIT_SHAPE_BURSTIER, FIT_SHAPE_MORE_REGULAR };
 enum fit_arrival_shape fit_rates_shape(const struct fit_rates *fr);
 
