@@ -3,6 +3,7 @@
 
 #include "sim/check.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -57,13 +58,21 @@ int args_usage_error(const char *cmd, const char *why_fmt, ...)
 
 int args_bad_option(const char *cmd, int argc, char *const *argv)
 {
-    /* getopt_long has stepped past the option it refused. */
-    const char *opt = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
-    return args_usage_error(cmd, "unknown or incomplete option '%s'", opt);
+    /* getopt_long has stepped past a long option it refused; inside a cluster
+     * of short ones (-jx) it has not, and optopt names the letter. */
+    const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+    if (optopt > 0 && optopt < 128 && isprint(optopt) && strncmp(word, "--", 2) != 0) {
+        return args_usage_error(cmd, "unknown or incomplete option '-%c'", optopt);
+    }
+    return args_usage_error(cmd, "unknown or incomplete option '%s'", word);
 }
 
 int args_out_dir(const char *cmd, const char *dir)
 {
+    if (dir[0] == '\0') {
+        fprintf(stderr, "proxysim %s: --out: expected a directory, got ''\n", cmd);
+        return 2;
+    }
     /* Parents too, as mkdir -p: --out build/exp/run1 should just work. */
     char *p = strdup(dir);
     if (!p) {

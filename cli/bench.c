@@ -305,12 +305,12 @@ int cli_bench(int argc, char **argv)
         {"reps", required_argument, NULL, 'r'},      {"threads", required_argument, NULL, 't'},
         {"streams", required_argument, NULL, 'S'},   {"rate", required_argument, NULL, 'R'},
         {"duration", required_argument, NULL, 'D'},  {"design", required_argument, NULL, 'd'},
-        {"slow-pct", required_argument, NULL, 'P'},
+        {"slow-pct", required_argument, NULL, 'P'},  {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
         int rc = 0;
         switch (ch) {
         case 'c':
@@ -329,7 +329,7 @@ int cli_bench(int argc, char **argv)
             rc = args_u64("bench", "--reps", optarg, 1, 100000, &reps);
             break;
         case 't':
-            rc = args_u64("bench", "--threads", optarg, 1, 1024, &threads);
+            rc = args_u64("bench", "--threads", optarg, 0, 1024, &threads);
             break;
         case 'S':
             rc = args_u64("bench", "--streams", optarg, 1, 10000000, &streams);
@@ -346,6 +346,9 @@ int cli_bench(int argc, char **argv)
         case 'P':
             rc = args_u64("bench", "--slow-pct", optarg, 0, 100, &slow_pct);
             break;
+        case 'h':
+            printf("usage: proxysim bench %s\n%s", usage_line, help_text);
+            return 0;
         default:
             return args_bad_option("bench", argc - 1, argv + 1);
         }
@@ -354,8 +357,7 @@ int cli_bench(int argc, char **argv)
         }
     }
     if (optind < argc - 1) {
-        fprintf(stderr, "proxysim bench: unexpected argument '%s'\n", argv[optind + 1]);
-        return 2;
+        return args_usage_error("bench", "unexpected argument '%s'", argv[optind + 1]);
     }
 
     if (strcmp(which, "mm1") == 0) {
@@ -403,7 +405,6 @@ int cli_bench(int argc, char **argv)
         return sse_bench(streams, rate, duration, seed, design,
                          slow_pct == UINT64_MAX ? -1 : (int64_t)slow_pct);
     }
-    fprintf(stderr, "proxysim bench: unknown benchmark '%s' (expected mm1, hold, reps or sse)\n",
-            which);
-    return 2;
+    return args_usage_error("bench", "unknown benchmark '%s' (expected mm1, hold, reps or sse)",
+                            which);
 }

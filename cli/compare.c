@@ -43,8 +43,8 @@ static const char *HELP =
     "  --profiles p1,p2   profiles to compare on (default medium; at most 16)\n"
     "  --reps N           paired replications (default 10)\n"
     "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
-    "  --threads T        worker threads (default: the scenario's run.threads, else\n"
-    "                     all cores; 0: all cores); results do not depend on it\n"
+    "  --threads T        worker threads (default, or 0: the scenario's run.threads,\n"
+    "                     else all cores); results do not depend on it\n"
     "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
     "                     repeatable\n"
     "  --out DIR          also write DIR/compare.csv and charts\n"
@@ -279,7 +279,7 @@ int cli_compare(int argc, char **argv)
     int ch, rc = 0;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'p': profiles_text = optarg; break;
         case 'r': rc = args_u64("compare", "--reps", optarg, 2, 100000, &reps); break;
@@ -341,7 +341,7 @@ int cli_compare(int argc, char **argv)
         c.seed = have_seed ? seed : pts[0].run.seed;
         c.reps = reps ? (unsigned)reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);
         c.conf = pts[0].run.confidence > 0 ? pts[0].run.confidence : 0.95;
-        xpsetup_threads_of(&x, &pts[0]);
+        xpsetup_apply_run_threads(&x, &pts[0]);
         for (size_t i = 0; i < n_points; i++) {
             pts[i].run.seed = c.seed;
         }

@@ -423,7 +423,7 @@ int cli_fit(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case OPT_COLUMN:
             column = optarg;
@@ -459,6 +459,7 @@ int cli_fit(int argc, char **argv)
             }
             break;
         case OPT_HELP:
+        case 'h':
             help();
             return 0;
         default:
@@ -469,24 +470,24 @@ int cli_fit(int argc, char **argv)
         return args_usage_error("fit", "expected one FILE, got %d", argc - optind);
     }
     const char *path = argv[optind];
-    if (out_dir != NULL && args_out_dir("fit", out_dir) != 0) {
-        return 2; /* before the fit, so a bad --out costs nothing */
-    }
-    if (arrivals) {
-        if (unit_name != NULL) {
-            fprintf(stderr, "proxysim fit: --unit does not apply to --arrivals (timestamps are "
-                            "seconds or dates)\n");
-            return 2;
-        }
-        return fit_arrivals(path, column, window_s, out_dir);
+    if (arrivals && unit_name != NULL) {
+        fprintf(stderr, "proxysim fit: --unit does not apply to --arrivals (timestamps are "
+                        "seconds or dates)\n");
+        return 2;
     }
     struct samples_unit unit;
-    if (!samples_unit_parse(unit_name, &unit)) {
+    if (!arrivals && !samples_unit_parse(unit_name, &unit)) {
         char units[160];
         samples_unit_names(units, sizeof units);
         fprintf(stderr, "proxysim fit: --unit: unknown unit '%s' (expected one of %s)\n",
                 unit_name, units);
         return 2;
+    }
+    if (out_dir != NULL && args_out_dir("fit", out_dir) != 0) {
+        return 2; /* after every other check, before the fit: a bad --out costs nothing */
+    }
+    if (arrivals) {
+        return fit_arrivals(path, column, window_s, out_dir);
     }
     return fit_samples(path, column, &unit, kinds, n_kinds, (unsigned)n_threads, out_dir);
 }

@@ -36,7 +36,8 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     }
-    fprintf(f, "\n'proxysim COMMAND --help' describes each command.\n");
+    fprintf(f, "\n'proxysim COMMAND --help' describes each command; 'proxysim --version' prints "
+               "the version.\n");
 }
 
 int main(int argc, char **argv)
@@ -61,7 +62,6 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
         }
     }
-    fprintf(stderr, "proxysim: unknown command '%s'\n", argv[1]);
-    usage(stderr);
+    fprintf(stderr, "proxysim: unknown command '%s' (see 'proxysim --help')\n", argv[1]);
     return 2;
 }

@@ -50,8 +50,8 @@ static const char *HELP =
     "  --max-reps M       at most M replications at a point: beyond, undecided\n"
     "                     (default 40)\n"
     "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
-    "  --threads T        worker threads (default: the scenario's run.threads, else\n"
-    "                     all cores; 0: all cores); results do not depend on it\n"
+    "  --threads T        worker threads (default, or 0: the scenario's run.threads,\n"
+    "                     else all cores); results do not depend on it\n"
     "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
     "                     repeatable\n"
     "  --out DIR          also write DIR/plan.csv and DIR/plan_<metric>.png\n"
@@ -228,7 +228,7 @@ int cli_plan(int argc, char **argv)
     sim_err_clear(&err);
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'v':
             if (have_vary) {
@@ -286,9 +286,8 @@ int cli_plan(int argc, char **argv)
     }
     if (argc - optind != 1 || !have_vary || pl.n_slo == 0) {
         if (argc - optind == 1) {
-            fprintf(stderr, "proxysim plan: %s is required\n",
-                    !have_vary ? "--vary KEY=lo:hi" : "--slo 'metric<=bound'");
-            rc = 2;
+            rc = args_usage_error("plan", "%s is required",
+                                  !have_vary ? "--vary KEY=lo:hi" : "--slo 'metric<=bound'");
         } else {
             rc = args_usage_error("plan", "expected one SCENARIO, got %d", argc - optind);
         }
@@ -326,7 +325,7 @@ int cli_plan(int argc, char **argv)
         if (rc == 0) {
             if (end == 0) {
                 pl.seed = pl.have_seed ? pl.seed : e.run.seed;
-                xpsetup_threads_of(&x, &e);
+                xpsetup_apply_run_threads(&x, &e);
             }
             config_free_experiment(&e);
         }

@@ -1523,7 +1523,7 @@ static int parse(struct report *r, int argc, char **argv)
     int ch;
     optind = 0;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int rc = 0;
         switch (ch) {
         case 'd':
@@ -1668,7 +1668,7 @@ int cli_report(int argc, char **argv)
     }
     char img_dir[1024];
     snprintf(img_dir, sizeof img_dir, "%s/img", r.out_dir);
-    if (args_out_dir(CMD, img_dir) != 0) {
+    if (args_out_dir(CMD, r.out_dir) != 0 || args_out_dir(CMD, img_dir) != 0) {
         report_free(&r);
         return 2;
     }

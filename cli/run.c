@@ -41,8 +41,8 @@ static const char *HELP =
     "  --design D         the design (default legacy-reverse)\n"
     "  --reps N           replications (default: the scenario's run.reps, 10)\n"
     "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
-    "  --threads T        worker threads (default: the scenario's run.threads, else\n"
-    "                     all cores; 0: all cores); results do not depend on it\n"
+    "  --threads T        worker threads (default, or 0: the scenario's run.threads,\n"
+    "                     else all cores); results do not depend on it\n"
     "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
     "                     repeatable\n"
     "  --out DIR          also write DIR/summary.csv and DIR/timeseries.csv\n"
@@ -244,7 +244,7 @@ int cli_run(int argc, char **argv)
     int ch;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int rc = 0;
         switch (ch) {
         case 'p': profile = optarg; break;

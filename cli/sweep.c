@@ -47,8 +47,8 @@ static const char *HELP =
     "  --vary KEY=LIST    the key and its values (at most two --vary: a grid)\n"
     "  --reps N           replications per point (default: the scenario's run.reps, >= 2)\n"
     "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
-    "  --threads T        worker threads (default: the scenario's run.threads, else\n"
-    "                     all cores; 0: all cores); results do not depend on it\n"
+    "  --threads T        worker threads (default, or 0: the scenario's run.threads,\n"
+    "                     else all cores); results do not depend on it\n"
     "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
     "                     repeatable\n"
     "  --out DIR          also write DIR/sweep.csv and charts\n"
@@ -252,7 +252,7 @@ int cli_sweep(int argc, char **argv)
     int ch, rc = 0;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'v': {
             if (sw.n_vary == MAX_VARY) {
@@ -296,8 +296,7 @@ int cli_sweep(int argc, char **argv)
     }
     if (argc - optind != 1 || sw.n_vary == 0) {
         if (argc - optind == 1) {
-            fprintf(stderr, "proxysim sweep: --vary KEY=LIST is required\n");
-            rc = 2;
+            rc = args_usage_error("sweep", "--vary KEY=LIST is required");
         } else {
             rc = args_usage_error("sweep", "expected one SCENARIO, got %d", argc - optind);
         }
@@ -348,7 +347,7 @@ int cli_sweep(int argc, char **argv)
         sw.seed = have_seed ? seed : pts[0].run.seed;
         sw.reps = reps ? (unsigned)reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);
         sw.conf = pts[0].run.confidence > 0 ? pts[0].run.confidence : 0.95;
-        xpsetup_threads_of(&x, &pts[0]);
+        xpsetup_apply_run_threads(&x, &pts[0]);
         for (size_t p = 0; p < sw.n_points; p++) {
             pts[p].run.seed = sw.seed;
         }

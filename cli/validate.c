@@ -330,7 +330,7 @@ int cli_validate(int argc, char **argv)
      * twice in one process (the validation test does). */
     optind = 0;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int rc = 0;
         switch (ch) {
         case 'r':

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int xpsetup_open(struct xpsetup *x, const char *cmd, unsigned threads)
 {
@@ -39,7 +40,7 @@ const char *xpsetup_workers(const struct xpsetup *x, char *buf, size_t size)
     return buf;
 }
 
-void xpsetup_threads_of(struct xpsetup *x, const struct experiment *base)
+void xpsetup_apply_run_threads(struct xpsetup *x, const struct experiment *base)
 {
     if (!x->mpi && !x->threads_given && base->run.threads) {
         x->exec = trials_exec_threads(base->run.threads);
@@ -70,10 +71,11 @@ int xpsetup_load(const char *cmd, const char *scenario, const char *const *sets,
     struct sim_err err;
     sim_err_clear(&err);
     int rc;
-    /* PROFILE:DESIGN, and DESIGN may be a file (compare's
-     * low:/tmp/my-capped.yaml); a slash before the colon makes it a path. */
+    /* PROFILE:DESIGN, either of them a file (compare's low:/tmp/my-capped.yaml,
+     * configs/profiles/low.yaml:bounded-target), split at the first colon as
+     * run does; unless the whole text names a file. */
     const char *colon = strchr(scenario, ':');
-    if (colon && memchr(scenario, '/', (size_t)(colon - scenario)) == NULL) {
+    if (colon && access(scenario, F_OK) != 0) {
         char prof[256];
         snprintf(prof, sizeof prof, "%.*s", (int)(colon - scenario), scenario);
         rc = config_build_experiment(prof, colon + 1, &ov, out, &err);

@@ -28,13 +28,13 @@ struct xpsetup {
     bool threads_given; /* --threads was given: the scenario's run.threads does not apply */
 };
 
-/* threads: --threads (0: the scenario's, see xpsetup_threads_of, else all
+/* threads: --threads (0: the scenario's, see xpsetup_apply_run_threads, else all
  * cores).  Returns 0 or 2. */
 int xpsetup_open(struct xpsetup *x, const char *cmd, unsigned threads);
 /* Once the base experiment is loaded: without --threads, its run.threads
  * (when set) sizes the thread executor, as for `proxysim run`.  MPI ranks
  * keep theirs. */
-void xpsetup_threads_of(struct xpsetup *x, const struct experiment *base);
+void xpsetup_apply_run_threads(struct xpsetup *x, const struct experiment *base);
 /* "1 thread", "2 threads", "4 mpi ranks": the executor as the headers show it. */
 const char *xpsetup_workers(const struct xpsetup *x, char *buf, size_t size);
 void xpsetup_close(struct xpsetup *x);

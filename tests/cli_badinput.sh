@@ -49,4 +49,10 @@ expect "proxysim check: expected at least one FILE" check
 expect "proxysim validate: unknown or incomplete option '--zz'" validate --zz
 expect "proxysim validate: --out $file/x: Not a directory" validate --quick --out "$file/x"
 expect "proxysim fit: --out $file/x: Not a directory" fit "$file" --out "$file/x"
+expect "proxysim fit: --out: expected a directory, got ''" fit "$file" --out ""
+expect "proxysim run: unknown or incomplete option '-j'" run -jx low
+expect "proxysim: unknown command 'nosuchcmd' (see 'proxysim --help')" nosuchcmd
+expect "proxysim sweep: --vary KEY=LIST is required" sweep low
+expect "proxysim bench: unknown benchmark 'foo'" bench foo
+expect "proxysim report: --out $file: not a directory" report --profiles low --out "$file"
 exit $fails

@@ -9,6 +9,8 @@
  * the palette.  With PROXYSIM_PLOTS_DEMO_DIR set they also leave every chart
  * there (PNG, and SVG/PDF for one) to be looked at.
  */
+#include "tests/check.h"
+
 #include "plots/axis.h"
 #include "plots/chart.h"
 #include "plots/palette.h"
@@ -71,7 +73,8 @@ static void test_ticks_linear(void **state)
                 7);
     /* byte rates too (memory growth, a sweep over a KiB/s key) */
     axis_ticks_linear(0.0, 2.6 * 1048576.0, 5, AXIS_UNIT_BYTES_PER_S, &t);
-    assert_true(t.n == 7 && t.step == 0.5 * 1048576.0);
+    assert_int_equal(t.n, 7);
+    CHECK_NEAR(t.step, 0.5 * 1048576.0, 0.0);
 
     /* a flat series still gets an axis around its value */
     axis_ticks_linear(5.0, 5.0, 5, AXIS_UNIT_NONE, &t);
