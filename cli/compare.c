@@ -51,7 +51,6 @@ static const char *HELP =
     "  --quiet            no progress line\n";
 
 #define MAX_PROFILES 16
-#define MAX_SETS 64
 
 static void fmt_ratio(char *buf, size_t size, double r)
 {
@@ -271,34 +270,19 @@ int cli_compare(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     char *profiles_text = NULL;
-    const char *out_dir = NULL;
-    const char *sets[MAX_SETS];
-    size_t n_sets = 0;
-    uint64_t reps = 0, seed = 0, threads = 0;
-    bool have_seed = false, quiet = false;
+    struct xpsetup_flags fl = {0};
     int ch, rc = 0;
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'p': profiles_text = optarg; break;
-        case 'r': rc = args_u64("compare", "--reps", optarg, 2, 100000, &reps); break;
-        case 's':
-            rc = args_u64("compare", "--seed", optarg, 0, UINT64_MAX, &seed);
-            have_seed = true;
-            break;
-        case 't': rc = args_u64("compare", "--threads", optarg, 0, 1024, &threads); break;
-        case 'S':
-            if (n_sets == MAX_SETS) {
-                fprintf(stderr, "proxysim compare: --set: too many (expected at most %d)\n", MAX_SETS);
-                return 2;
-            }
-            sets[n_sets++] = optarg;
-            break;
-        case 'o': out_dir = optarg; break;
-        case 'q': quiet = true; break;
         case 'h': printf("usage: proxysim compare %s\n%s", USAGE, HELP); return 0;
-        default: return args_bad_option("compare", argc, argv);
+        default:
+            rc = xpsetup_flag("compare", ch, optarg, 2, 100000, &fl);
+            if (rc < 0) {
+                return args_bad_option("compare", argc, argv);
+            }
         }
         if (rc) {
             return rc;
@@ -315,7 +299,7 @@ int cli_compare(int argc, char **argv)
     rc = split_list("compare", "--profiles", ptext, c.prof, MAX_PROFILES, &c.n_prof);
     struct xpsetup x = {0};
     if (rc == 0) {
-        rc = xpsetup_open(&x, "compare", (unsigned)threads);
+        rc = xpsetup_open(&x, "compare", (unsigned)fl.threads);
     }
     size_t n_points = 2 * c.n_prof;
     struct experiment *pts = sim_xcalloc(n_points, sizeof *pts);
@@ -325,7 +309,7 @@ int cli_compare(int argc, char **argv)
         snprintf(pd[0], sizeof pd[0], "%s:%s", c.prof[p], c.design_a);
         snprintf(pd[1], sizeof pd[1], "%s:%s", c.prof[p], c.design_b);
         for (int k = 0; k < 2 && rc == 0; k++) {
-            rc = xpsetup_load("compare", pd[k], sets, n_sets, NULL, 0, &pts[2 * p + (size_t)k]);
+            rc = xpsetup_load("compare", pd[k], fl.sets, fl.n_sets, NULL, 0, &pts[2 * p + (size_t)k]);
             n_loaded += rc == 0;
         }
     }
@@ -338,15 +322,15 @@ int cli_compare(int argc, char **argv)
             c.design_b = pts[1].design.name;
         }
         /* One master seed and one replication count for every point: the pairing. */
-        c.seed = have_seed ? seed : pts[0].run.seed;
-        c.reps = reps ? (unsigned)reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);
+        c.seed = fl.have_seed ? fl.seed : pts[0].run.seed;
+        c.reps = fl.reps ? (unsigned)fl.reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);
         c.conf = pts[0].run.confidence > 0 ? pts[0].run.confidence : 0.95;
         xpsetup_apply_run_threads(&x, &pts[0]);
         for (size_t i = 0; i < n_points; i++) {
             pts[i].run.seed = c.seed;
         }
-        if (out_dir && x.exec.is_root) {
-            rc = args_out_dir("compare", out_dir);
+        if (fl.out_dir && x.exec.is_root) {
+            rc = args_out_dir("compare", fl.out_dir);
         }
     }
     if (rc == 0) {
@@ -355,7 +339,7 @@ int cli_compare(int argc, char **argv)
         c.out = sim_xcalloc(n, sizeof *c.out);
         struct sim_err *errs = sim_xcalloc(n, sizeof *errs);
         struct xpsetup_progress xp = {.reps_per_point = c.reps, .points_total = n_points};
-        progress_init(&xp.pg, "compare", "reps", quiet || !x.exec.is_root);
+        progress_init(&xp.pg, "compare", "reps", fl.quiet || !x.exec.is_root);
         double t0 = guard_wall_s();
         size_t failed = trials_run(&x.exec, &b, c.out, errs, xpsetup_progress_fn, &xp);
         double wall = guard_wall_s() - t0;
@@ -380,8 +364,8 @@ int cli_compare(int argc, char **argv)
         free(xb);
         if (x.exec.is_root) {
             print_tables(&c, &x, wall);
-            if (out_dir) {
-                char *path = xpsetup_path(out_dir, "compare.csv");
+            if (fl.out_dir) {
+                char *path = xpsetup_path(fl.out_dir, "compare.csv");
                 if (write_csv(&c, path) != 0) {
                     fprintf(stderr, "proxysim compare: writing %s failed\n", path);
                     rc = 2;
@@ -389,7 +373,7 @@ int cli_compare(int argc, char **argv)
                 free(path);
                 struct sim_err err;
                 sim_err_clear(&err);
-                if (write_charts(&c, out_dir, &err) != 0) {
+                if (write_charts(&c, fl.out_dir, &err) != 0) {
                     fprintf(stderr, "proxysim compare: chart: %s\n", err.msg);
                 }
             }

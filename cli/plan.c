@@ -57,8 +57,6 @@ static const char *HELP =
     "  --out DIR          also write DIR/plan.csv and DIR/plan_<metric>.png\n"
     "  --quiet            no progress line\n";
 
-#define MAX_SETS 64
-
 struct plan {
     const char *scenario;
     const char *const *sets;
@@ -219,10 +217,9 @@ int cli_plan(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct plan pl = {0};
-    const char *out_dir = NULL;
-    const char *sets[MAX_SETS];
-    uint64_t batch = 5, max_reps = 40, threads = 0;
-    bool have_vary = false, quiet = false, maximize = false, have_goal = false;
+    struct xpsetup_flags fl = {0};
+    uint64_t max_reps = 40;
+    bool have_vary = false, maximize = false, have_goal = false;
     int ch, rc = 0;
     struct sim_err err;
     sim_err_clear(&err);
@@ -260,25 +257,13 @@ int cli_plan(int argc, char **argv)
             have_goal = true;
             maximize = ch == 'M';
             break;
-        case 'r': rc = args_u64("plan", "--reps", optarg, 2, 10000, &batch); break;
         case 'R': rc = args_u64("plan", "--max-reps", optarg, 2, 100000, &max_reps); break;
-        case 's':
-            rc = args_u64("plan", "--seed", optarg, 0, UINT64_MAX, &pl.seed);
-            pl.have_seed = true;
-            break;
-        case 't': rc = args_u64("plan", "--threads", optarg, 0, 1024, &threads); break;
-        case 'S':
-            if (pl.n_sets == MAX_SETS) {
-                fprintf(stderr, "proxysim plan: --set: too many (expected at most %d)\n", MAX_SETS);
-                rc = 2;
-                break;
-            }
-            sets[pl.n_sets++] = optarg;
-            break;
-        case 'o': out_dir = optarg; break;
-        case 'q': quiet = true; break;
         case 'h': printf("usage: proxysim plan %s\n%s", USAGE, HELP); goto done;
-        default: rc = args_bad_option("plan", argc, argv); break;
+        default:
+            rc = xpsetup_flag("plan", ch, optarg, 2, 10000, &fl);
+            if (rc < 0) {
+                rc = args_bad_option("plan", argc, argv);
+            }
         }
         if (rc) {
             goto done;
@@ -293,6 +278,7 @@ int cli_plan(int argc, char **argv)
         }
         goto done;
     }
+    uint64_t batch = fl.reps ? fl.reps : 5; /* replications per batch at a point */
     if (max_reps < batch) {
         fprintf(stderr, "proxysim plan: --max-reps %" PRIu64 ": expected at least --reps (%" PRIu64
                 ")\n", max_reps, batch);
@@ -300,9 +286,12 @@ int cli_plan(int argc, char **argv)
         goto done;
     }
     pl.scenario = argv[optind];
-    pl.sets = sets;
+    pl.sets = fl.sets;
+    pl.n_sets = fl.n_sets;
+    pl.seed = fl.seed;
+    pl.have_seed = fl.have_seed;
     struct xpsetup x;
-    rc = xpsetup_open(&x, "plan", (unsigned)threads);
+    rc = xpsetup_open(&x, "plan", (unsigned)fl.threads);
     if (rc) {
         goto done;
     }
@@ -314,14 +303,14 @@ int cli_plan(int argc, char **argv)
         const char *chkp[2] = {chk[0], chk[1]};
         vary_assignment(&pl.v, 0, chk[0], sizeof chk[0]);
         vary_assignment(&pl.v, pl.v.n - 1, chk[1], sizeof chk[1]);
-        rc = xpsetup_check_vary("plan", pl.scenario, sets, pl.n_sets, chkp, 2);
+        rc = xpsetup_check_vary("plan", pl.scenario, pl.sets, pl.n_sets, chkp, 2);
     }
     struct experiment e;
     for (int end = 0; end < 2 && rc == 0; end++) {
         char assign[256];
         vary_assignment(&pl.v, end ? pl.v.n - 1 : 0, assign, sizeof assign);
         const char *extra[1] = {assign};
-        rc = xpsetup_load("plan", pl.scenario, sets, pl.n_sets, extra, 1, &e);
+        rc = xpsetup_load("plan", pl.scenario, pl.sets, pl.n_sets, extra, 1, &e);
         if (rc == 0) {
             if (end == 0) {
                 pl.seed = pl.have_seed ? pl.seed : e.run.seed;
@@ -330,12 +319,12 @@ int cli_plan(int argc, char **argv)
             config_free_experiment(&e);
         }
     }
-    if (rc == 0 && out_dir && x.exec.is_root) {
-        rc = args_out_dir("plan", out_dir);
+    if (rc == 0 && fl.out_dir && x.exec.is_root) {
+        rc = args_out_dir("plan", fl.out_dir);
     }
     if (rc == 0) {
         struct xpsetup_progress xp = {0};
-        progress_init(&xp.pg, "plan", "reps", quiet || !x.exec.is_root);
+        progress_init(&xp.pg, "plan", "reps", fl.quiet || !x.exec.is_root);
         pl.xp = &xp;
         struct capsearch_opts o = {.n_grid = pl.v.n, .maximize = maximize, .slo = pl.slo,
                                    .n_slo = pl.n_slo, .batch = (unsigned)batch,
@@ -391,14 +380,14 @@ int cli_plan(int argc, char **argv)
                        " replications) count as not meeting; raise --max-reps to decide them\n",
                        max_reps);
             }
-            if (out_dir) {
-                char *path = xpsetup_path(out_dir, "plan.csv");
+            if (fl.out_dir) {
+                char *path = xpsetup_path(fl.out_dir, "plan.csv");
                 if (write_csv(&pl, &r, path) != 0) {
                     fprintf(stderr, "proxysim plan: writing %s failed\n", path);
                     rc = 2;
                 }
                 free(path);
-                write_charts(&pl, &r, out_dir);
+                write_charts(&pl, &r, fl.out_dir);
             }
         }
         if (rc == 0) {

@@ -236,11 +236,9 @@ int cli_run(int argc, char **argv)
         {"out", required_argument, NULL, 'o'},     {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
-    const char *profile = NULL, *design = NULL, *out = NULL;
-    uint64_t reps = 0, seed = 0, threads = 0;
-    bool have_seed = false, json = false;
-    const char *sets[64];
-    size_t n_sets = 0;
+    const char *profile = NULL, *design = NULL;
+    struct xpsetup_flags fl = {0};
+    bool json = false;
     int ch;
     optind = 1;
     opterr = 0;
@@ -249,23 +247,13 @@ int cli_run(int argc, char **argv)
         switch (ch) {
         case 'p': profile = optarg; break;
         case 'd': design = optarg; break;
-        case 'r': rc = args_u64("run", "--reps", optarg, 1, 100000, &reps); break;
-        case 's':
-            rc = args_u64("run", "--seed", optarg, 0, UINT64_MAX, &seed);
-            have_seed = true;
-            break;
-        case 't': rc = args_u64("run", "--threads", optarg, 0, 1024, &threads); break;
-        case 'S':
-            if (n_sets == sizeof sets / sizeof sets[0]) {
-                fprintf(stderr, "proxysim run: --set: at most %zu overrides\n", n_sets);
-                return 2;
-            }
-            sets[n_sets++] = optarg;
-            break;
-        case 'o': out = optarg; break;
         case 'j': json = true; break;
         case 'h': printf("usage: proxysim run %s\n%s", USAGE, HELP); return 0;
-        default: return args_bad_option("run", argc, argv);
+        default:
+            rc = xpsetup_flag("run", ch, optarg, 1, 100000, &fl);
+            if (rc < 0) {
+                return args_bad_option("run", argc, argv);
+            }
         }
         if (rc) {
             return rc;
@@ -290,7 +278,7 @@ int cli_run(int argc, char **argv)
 
     /* A scenario names its own profile and design; anything else is a profile,
      * paired with --design (or the PROFILE:DESIGN form, or legacy-reverse). */
-    struct config_overrides ov = {.sets = sets, .n_sets = n_sets};
+    struct config_overrides ov = {.sets = fl.sets, .n_sets = fl.n_sets};
     struct experiment *e = sim_xcalloc(1, sizeof *e);
     struct sim_err err;
     sim_err_clear(&err);
@@ -309,8 +297,8 @@ int cli_run(int argc, char **argv)
     }
     int lrc = SIM_OK;
     if (scenario) {
-        for (size_t i = 0; i < n_sets && lrc == SIM_OK; i++) {
-            lrc = config_apply_set(e, sets[i], &err);
+        for (size_t i = 0; i < fl.n_sets && lrc == SIM_OK; i++) {
+            lrc = config_apply_set(e, fl.sets[i], &err);
         }
     } else {
         lrc = config_build_experiment(pname, dname, &ov, e, &err);
@@ -324,14 +312,15 @@ int cli_run(int argc, char **argv)
     if (!scenario) {
         snprintf(e->name, sizeof e->name, "%.31s:%.31s", pname, dname);
     }
-    if (reps) {
-        e->run.reps = (unsigned)reps;
+    if (fl.reps) {
+        e->run.reps = (unsigned)fl.reps;
     }
-    if (have_seed) {
-        e->run.seed = seed;
+    if (fl.have_seed) {
+        e->run.seed = fl.seed;
     }
-    unsigned nthreads = threads ? (unsigned)threads : (e->run.threads ? e->run.threads : sim_cpu_count());
-    if (out && args_out_dir("run", out) != 0) {
+    unsigned nthreads = fl.threads ? (unsigned)fl.threads
+                                   : (e->run.threads ? e->run.threads : sim_cpu_count());
+    if (fl.out_dir && args_out_dir("run", fl.out_dir) != 0) {
         config_free_experiment(e); /* before the run, not after it */
         free(e);
         return 2;
@@ -365,8 +354,8 @@ int cli_run(int argc, char **argv)
     } else {
         print_table(e, &sum, nthreads, wall);
     }
-    if (out) {
-        rc = write_csvs(out, &sum);
+    if (fl.out_dir) {
+        rc = write_csvs(fl.out_dir, &sum);
     }
     results_summary_fini(&sum);
     for (size_t i = 0; i < e->run.reps; i++) {

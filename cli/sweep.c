@@ -54,7 +54,6 @@ static const char *HELP =
     "  --out DIR          also write DIR/sweep.csv and charts\n"
     "  --quiet            no progress line\n";
 
-#define MAX_SETS 64
 #define MAX_VARY 2
 
 static const int table_metrics[] = {RM_LATENCY_P50_S, RM_LATENCY_P99_S, RM_ERROR_RATE,
@@ -244,11 +243,7 @@ int cli_sweep(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct sweep sw = {0};
-    const char *out_dir = NULL;
-    const char *sets[MAX_SETS];
-    size_t n_sets = 0;
-    uint64_t reps = 0, seed = 0, threads = 0;
-    bool have_seed = false, quiet = false;
+    struct xpsetup_flags fl = {0};
     int ch, rc = 0;
     optind = 1;
     opterr = 0;
@@ -271,24 +266,12 @@ int cli_sweep(int argc, char **argv)
             }
             break;
         }
-        case 'r': rc = args_u64("sweep", "--reps", optarg, 2, 100000, &reps); break;
-        case 's':
-            rc = args_u64("sweep", "--seed", optarg, 0, UINT64_MAX, &seed);
-            have_seed = true;
-            break;
-        case 't': rc = args_u64("sweep", "--threads", optarg, 0, 1024, &threads); break;
-        case 'S':
-            if (n_sets == MAX_SETS) {
-                fprintf(stderr, "proxysim sweep: --set: too many (expected at most %d)\n", MAX_SETS);
-                rc = 2;
-                break;
-            }
-            sets[n_sets++] = optarg;
-            break;
-        case 'o': out_dir = optarg; break;
-        case 'q': quiet = true; break;
         case 'h': printf("usage: proxysim sweep %s\n%s", USAGE, HELP); goto done;
-        default: rc = args_bad_option("sweep", argc, argv); break;
+        default:
+            rc = xpsetup_flag("sweep", ch, optarg, 2, 100000, &fl);
+            if (rc < 0) {
+                rc = args_bad_option("sweep", argc, argv);
+            }
         }
         if (rc) {
             goto done;
@@ -314,7 +297,7 @@ int cli_sweep(int argc, char **argv)
         goto done;
     }
     struct xpsetup x;
-    rc = xpsetup_open(&x, "sweep", (unsigned)threads);
+    rc = xpsetup_open(&x, "sweep", (unsigned)fl.threads);
     if (rc) {
         goto done;
     }
@@ -329,7 +312,7 @@ int cli_sweep(int argc, char **argv)
             chkp[2 * j] = chk[2 * j];
             chkp[2 * j + 1] = chk[2 * j + 1];
         }
-        rc = xpsetup_check_vary("sweep", sw.scenario, sets, n_sets, chkp, 2 * sw.n_vary);
+        rc = xpsetup_check_vary("sweep", sw.scenario, fl.sets, fl.n_sets, chkp, 2 * sw.n_vary);
     }
     struct experiment *pts = sim_xcalloc(sw.n_points, sizeof *pts);
     size_t n_loaded = 0;
@@ -340,19 +323,19 @@ int cli_sweep(int argc, char **argv)
             vary_assignment(&sw.v[j], coord(&sw, p, j), assign[j], sizeof assign[j]);
             extra[j] = assign[j];
         }
-        rc = xpsetup_load("sweep", sw.scenario, sets, n_sets, extra, sw.n_vary, &pts[p]);
+        rc = xpsetup_load("sweep", sw.scenario, fl.sets, fl.n_sets, extra, sw.n_vary, &pts[p]);
         n_loaded += rc == 0;
     }
     if (rc == 0) {
-        sw.seed = have_seed ? seed : pts[0].run.seed;
-        sw.reps = reps ? (unsigned)reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);
+        sw.seed = fl.have_seed ? fl.seed : pts[0].run.seed;
+        sw.reps = fl.reps ? (unsigned)fl.reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);
         sw.conf = pts[0].run.confidence > 0 ? pts[0].run.confidence : 0.95;
         xpsetup_apply_run_threads(&x, &pts[0]);
         for (size_t p = 0; p < sw.n_points; p++) {
             pts[p].run.seed = sw.seed;
         }
-        if (out_dir && x.exec.is_root) {
-            rc = args_out_dir("sweep", out_dir);
+        if (fl.out_dir && x.exec.is_root) {
+            rc = args_out_dir("sweep", fl.out_dir);
         }
     }
     if (rc == 0) {
@@ -362,7 +345,7 @@ int cli_sweep(int argc, char **argv)
         struct trials_out *res = sim_xcalloc(n, sizeof *res);
         struct sim_err *errs = sim_xcalloc(n, sizeof *errs);
         struct xpsetup_progress xp = {.reps_per_point = sw.reps, .points_total = sw.n_points};
-        progress_init(&xp.pg, "sweep", "reps", quiet || !x.exec.is_root);
+        progress_init(&xp.pg, "sweep", "reps", fl.quiet || !x.exec.is_root);
         double t0 = guard_wall_s();
         size_t failed = trials_run(&x.exec, &b, res, errs, xpsetup_progress_fn, &xp);
         double wall = guard_wall_s() - t0;
@@ -387,14 +370,14 @@ int cli_sweep(int argc, char **argv)
         free(col);
         if (x.exec.is_root) {
             print_table(&sw, &x, wall);
-            if (out_dir) {
-                char *path = xpsetup_path(out_dir, "sweep.csv");
+            if (fl.out_dir) {
+                char *path = xpsetup_path(fl.out_dir, "sweep.csv");
                 if (write_csv(&sw, path) != 0) {
                     fprintf(stderr, "proxysim sweep: writing %s failed\n", path);
                     rc = 2;
                 }
                 free(path);
-                write_charts(&sw, out_dir);
+                write_charts(&sw, fl.out_dir);
             }
         }
         if (rc == 0 && failed) {

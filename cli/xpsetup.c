@@ -4,6 +4,7 @@
  */
 #include "cli/xpsetup.h"
 
+#include "cli/args.h"
 #include "models/config.h"
 #include "models/results.h"
 #include "sim/check.h"
@@ -17,6 +18,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+int xpsetup_flag(const char *cmd, int ch, const char *arg, uint64_t reps_lo, uint64_t reps_hi,
+                 struct xpsetup_flags *f)
+{
+    switch (ch) {
+    case 'r':
+        return args_u64(cmd, "--reps", arg, reps_lo, reps_hi, &f->reps);
+    case 's':
+        f->have_seed = true;
+        return args_u64(cmd, "--seed", arg, 0, UINT64_MAX, &f->seed);
+    case 't':
+        return args_u64(cmd, "--threads", arg, 0, 1024, &f->threads);
+    case 'S':
+        if (f->n_sets == XPSETUP_MAX_SETS) {
+            fprintf(stderr, "proxysim %s: --set: too many (expected at most %d)\n", cmd,
+                    XPSETUP_MAX_SETS);
+            return 2;
+        }
+        f->sets[f->n_sets++] = arg;
+        return 0;
+    case 'o':
+        f->out_dir = arg;
+        return 0;
+    case 'q':
+        f->quiet = true;
+        return 0;
+    default:
+        return -1;
+    }
+}
 
 int xpsetup_open(struct xpsetup *x, const char *cmd, unsigned threads)
 {

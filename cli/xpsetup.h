@@ -21,6 +21,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define XPSETUP_MAX_SETS 64
+
+/* The flags the experiment commands share: --reps, --seed, --threads, --set,
+ * --out and --quiet, as the getopt_long values 'r' 's' 't' 'S' 'o' 'q'. */
+struct xpsetup_flags {
+    uint64_t reps, seed, threads; /* 0 when not given (the seed: have_seed) */
+    bool have_seed, quiet;
+    const char *out_dir;
+    const char *sets[XPSETUP_MAX_SETS];
+    size_t n_sets;
+};
+
+/* Takes getopt_long's ch when it is one of the shared flags: 0 taken, 2 a bad
+ * value (one error line printed), -1 not a shared flag.  --reps must lie in
+ * [reps_lo, reps_hi]. */
+int xpsetup_flag(const char *cmd, int ch, const char *arg, uint64_t reps_lo, uint64_t reps_hi,
+                 struct xpsetup_flags *f);
+
 struct xpsetup {
     const char *cmd;
     struct trials_exec exec;
