@@ -2626,38 +2626,37 @@ static int fail_clean(struct experiment *ex, int rc)
     return rc;
 }
 
-int config_load_profile(const char *name_or_path, struct profile *out, struct sim_err *err)
+/* A profile or a design on its own, no scenario around it; out is zeroed on error. */
+static int load_alone(enum config_kind kind, const char *name_or_path, void *out, size_t size,
+                      struct sim_err *err)
 {
     struct load *ld = sim_xmalloc(sizeof *ld);
     load_init(ld, err);
-    memset(out, 0, sizeof *out);
-    int rc = load_source(ld, CONFIG_PROFILE, name_or_path, "", NULL, out, NULL);
+    memset(out, 0, size);
+    int rc = load_source(ld, kind, name_or_path, "", NULL, out, NULL);
     if (rc == SIM_OK) {
-        rc = finalize_profile(ld, out);
+        rc = kind == CONFIG_PROFILE ? finalize_profile(ld, out) : finalize_design(ld, out);
     }
     if (rc != SIM_OK) {
-        config_free_profile(out);
-        memset(out, 0, sizeof *out);
+        if (kind == CONFIG_PROFILE) {
+            config_free_profile(out);
+        } else {
+            config_free_design(out);
+        }
+        memset(out, 0, size);
     }
     free(ld);
     return rc;
 }
 
+int config_load_profile(const char *name_or_path, struct profile *out, struct sim_err *err)
+{
+    return load_alone(CONFIG_PROFILE, name_or_path, out, sizeof *out, err);
+}
+
 int config_load_design(const char *name_or_path, struct design *out, struct sim_err *err)
 {
-    struct load *ld = sim_xmalloc(sizeof *ld);
-    load_init(ld, err);
-    memset(out, 0, sizeof *out);
-    int rc = load_source(ld, CONFIG_DESIGN, name_or_path, "", NULL, out, NULL);
-    if (rc == SIM_OK) {
-        rc = finalize_design(ld, out);
-    }
-    if (rc != SIM_OK) {
-        config_free_design(out);
-        memset(out, 0, sizeof *out);
-    }
-    free(ld);
-    return rc;
+    return load_alone(CONFIG_DESIGN, name_or_path, out, sizeof *out, err);
 }
 
 static int scenario_check(struct load *ld, const struct scen *sc)
