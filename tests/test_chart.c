@@ -51,7 +51,9 @@ static void test_ticks_linear(void **state)
     struct axis_ticks t;
     axis_ticks_linear(0.0, 9.3, 5, AXIS_UNIT_NONE, &t);
     check_ticks(&t, (const double[]){0, 2, 4, 6, 8, 10}, 6);
-    assert_true(t.step == 2.0 && t.lo == 0.0 && t.hi == 10.0);
+    CHECK_NEAR(t.step, 2.0, 0.0);
+    CHECK_NEAR(t.lo, 0.0, 0.0);
+    CHECK_NEAR(t.hi, 10.0, 0.0);
 
     axis_ticks_linear(0.0, 1.0, 5, AXIS_UNIT_NONE, &t);
     check_ticks(&t, (const double[]){0, 0.2, 0.4, 0.6, 0.8, 1.0}, 6);
@@ -88,7 +90,9 @@ static void test_ticks_log(void **state)
     axis_ticks_log(0.003, 0.25, &t);
     check_ticks(&t, (const double[]){0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0},
                 10);
-    assert_true(t.is_log && t.lo == 0.001 && t.hi == 1.0);
+    assert_true(t.is_log);
+    CHECK_NEAR(t.lo, 0.001, 0.0);
+    CHECK_NEAR(t.hi, 1.0, 0.0);
 
     axis_ticks_log(1e-5, 20.0, &t);
     check_ticks(&t, (const double[]){1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100}, 8);

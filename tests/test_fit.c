@@ -169,7 +169,8 @@ static void test_sort(void **state)
     for (size_t i = 0; i + 1 < 8; i++) {
         assert_true(x[i] <= x[i + 1]);
     }
-    assert_true(x[0] == -7.25 && x[7] == 2e300);
+    CHECK_NEAR(x[0], -7.25, 0.0);
+    CHECK_NEAR(x[7], 2e300, 0.0);
 }
 
 /* A temporary directory per test binary run; files are removed at the end. */

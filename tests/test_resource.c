@@ -272,7 +272,8 @@ static void test_fcfs_exact(void **state)
      * 1 over [0, 1], 2 over [1, 2], 1 over [2, 3]: area 4. */
     CHECK_NEAR(sim_level_mean(&q.busy, 10.0), 1.1, 1e-12);
     CHECK_NEAR(sim_level_mean(&q.waiting, 10.0), 0.4, 1e-12);
-    assert_true(q.busy.max == 3.0 && q.waiting.max == 2.0);
+    CHECK_NEAR(q.busy.max, 3.0, 0.0);
+    CHECK_NEAR(q.waiting.max, 2.0, 0.0);
     sim_fcfs_fini(&q);
     sim_destroy(s);
 }
@@ -361,7 +362,8 @@ static void test_fcfs_matches_resource(void **state)
     assert_true(c.max_waiting > 5); /* the queue was exercised */
     CHECK_NEAR(sim_level_mean(&c.q.busy, end), sim_level_mean(&c.r.busy, end), 1e-9);
     CHECK_NEAR(sim_level_mean(&c.q.waiting, end), sim_level_mean(&c.r.waiters.len, end), 1e-9);
-    assert_true(c.q.busy.max == c.r.busy.max && c.q.waiting.max == c.r.waiters.len.max);
+    CHECK_NEAR(c.q.busy.max, c.r.busy.max, 0.0);
+    CHECK_NEAR(c.q.waiting.max, c.r.waiters.len.max, 0.0);
     sim_fcfs_fini(&c.q);
     sim_resource_fini(&c.r);
     sim_destroy(s_fcfs);
