@@ -321,6 +321,18 @@ int cli_compare(int argc, char **argv)
             c.design_a = pts[0].design.name;
             c.design_b = pts[1].design.name;
         }
+        /* Profiles likewise: a file's label is its `name:`, unless another
+         * profile of the run is labelled so already. */
+        for (size_t p = 0; p < c.n_prof; p++) {
+            const char *name = pts[2 * p].profile.name;
+            bool taken = false;
+            for (size_t q = 0; q < c.n_prof; q++) {
+                taken = taken || (q != p && strcmp(c.prof[q], name) == 0);
+            }
+            if (!config_builtin_find(CONFIG_PROFILE, c.prof[p]) && !taken) {
+                c.prof[p] = name;
+            }
+        }
         /* One master seed and one replication count for every point: the pairing. */
         c.seed = fl.have_seed ? fl.seed : pts[0].run.seed;
         c.reps = fl.reps ? (unsigned)fl.reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);

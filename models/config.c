@@ -178,7 +178,9 @@ static const struct key keys[] = {
     P("arrivals.clients", KT_SCHED, clients, U_NONE, KF_INT, 0, INF, "null",
       "closed: client population (schedule); required when kind is closed"),
     PDIST("arrivals.think", think_s, U_TIME, "{dist: exponential, mean: 1s}",
-          "closed: think time between a response and the client's next request"),
+          "think time between a response and the next request on the same connection, open "
+          "or closed loop (with requests_per_conn it sets how long a connection stays open); "
+          "closed: also between a close and the next connect"),
     P("arrivals.trace.file", KT_STR, trace.path, U_NONE, KF_PATH, 0, 0, "",
          "trace: file of arrival instants (relative to the YAML file): seconds, ISO 8601 or access-log "
          "times, as `proxysim fit --arrivals` reads them; the replay starts at the first instant; "
@@ -268,7 +270,9 @@ static const struct key keys[] = {
     SPAWN("per_upstream_conn", per_upstream_conn, "true",
           "per upstream connection (hyper's connection driver)"),
     DCOUNT("spawn.max_tasks", spawn.max_tasks, KF_UNLIMITED, 1, "unlimited",
-           "global cap on live tasks; a spawn over it is refused and its work fails (503)"),
+           "global cap on live tasks; a spawn over it is refused and its work fails (503); "
+           "hyper's connection drivers and spawns already parked on a site's semaphore are not "
+           "refused, so the peak may pass it by a few"),
     DCOUNT("spawn.max_tasks_per_session", spawn.max_tasks_per_session, KF_UNLIMITED, 1,
            "unlimited",
            "live tasks one session may hold (its request handler tasks, leaked ones included, and "
@@ -315,7 +319,8 @@ static const struct key keys[] = {
     DDUR("upstream.tls", upstream.tls_s, 0, "0s", "TLS handshake cost (0: plain TCP)"),
     DBOOL("upstream.http2", upstream.http2, "false", "HTTP/2: several requests share a connection"),
     DCOUNT("upstream.max_streams_per_conn", upstream.max_streams_per_conn, KF_UNLIMITED, 1,
-           "1", "concurrent requests per connection (1 for HTTP/1.1)"),
+           "1",
+           "concurrent requests per connection (1 for HTTP/1.1; more than 1 with http2: true)"),
     DDUR("upstream.acquire_timeout", upstream.acquire_timeout_s, KF_UNLIMITED, "unlimited",
          "wait policy: a request waiting for a pool slot fails after this"),
     DE("upstream.on_exhausted", upstream.on_exhausted, exhaust_names, "wait",
@@ -341,7 +346,8 @@ static const struct key keys[] = {
     DCOUNT("sessions.max_sessions", sessions.max_sessions, KF_UNLIMITED, 1, "1000",
            "session store capacity"),
     DDUR("sessions.ttl", sessions.ttl_s, KF_UNLIMITED | KF_POS, "300s",
-         "an idle session expires after this (when cleanup runs)"),
+         "an idle session expires after this: a lookup no longer finds it, but only the "
+         "cleanup sweep frees it (without cleanup_interval expired sessions stay in memory)"),
     DDUR("sessions.cleanup_interval", sessions.cleanup_interval_s, KF_UNLIMITED | KF_POS,
          "unlimited", "period of the cleanup task ('unlimited': it never runs)"),
     DE("sessions.on_full", sessions.on_full, evict_names, "lru",
@@ -1557,6 +1563,12 @@ static int parse_schedule(struct doc *d, const struct key *k, const yaml_node_t 
             snprintf(leaf, sizeof leaf, "%s.at", sub);
             rc = errn(d, at, leaf, "out of order (got %s, expected a time >= the previous point's)",
                       shown(scalar_text(at), got, sizeof got));
+        } else if (rc == SIM_OK && i > 0 && p->at_s < s.pts[i - 1].at_s + s.pts[i - 1].ramp_s) {
+            /* A point inside the previous ramp would never take effect: the ramp runs on. */
+            snprintf(leaf, sizeof leaf, "%s.at", sub);
+            rc = errn(d, at, leaf, "overlaps the previous ramp (got %s, expected a time >= %gs, "
+                      "where the ramp from %gs ends)", shown(scalar_text(at), got, sizeof got),
+                      s.pts[i - 1].at_s + s.pts[i - 1].ramp_s, s.pts[i - 1].at_s);
         }
         s.n = i + 1;
     }
@@ -2476,6 +2488,12 @@ static int finalize_design(struct load *ld, struct design *d)
                            "a finite server.max_client_conns, server.max_inflight, spawn.max_tasks "
                            "or server.max_memory)");
         }
+    }
+    /* connpool.c would run it as HTTP/1.1, which is surely not what was meant. */
+    if (d->upstream.http2 && d->upstream.max_streams_per_conn <= 1.0) {
+        return err_key(ld, CONFIG_DESIGN, "upstream.max_streams_per_conn",
+                       "out of range (got 1 with upstream.http2: true, expected more than 1 "
+                       "concurrent stream per connection, e.g. 100; or http2: false)");
     }
     const struct {
         const struct reconnect_params *r;

@@ -14,7 +14,10 @@
  * `semaphore.acquire().await; tokio::spawn(..)` does), so live tasks of the
  * site never exceed the bound and the wait shows up as latency.  The global
  * max_tasks is a load-shedding cap: a spawn beyond it is refused and the
- * caller fails its work (503).  Unbounded sites just count.  The cap per
+ * caller fails its work (503).  It is checked when a spawn is asked for, so
+ * a spawn parked on its site's semaphore is granted later even at the cap,
+ * and tasks_start's library tasks are never refused: the live count may pass
+ * max_tasks by a few.  Unbounded sites just count.  The cap per
  * session (max_tasks_per_session) is kept by the session store, which knows
  * sessions (models/sessions.h).
  *

@@ -208,6 +208,10 @@ static void test_cross_field_and_schedule(void **state)
                  "transient run has no steady state to discard a warm-up before)");
     expect_error("schedule_order.yaml", "4:74: arrivals.rate[2].at: out of order (got 30s, expected "
                                         "a time >= the previous point's)");
+    /* A point inside the previous ramp would never take effect (the ramp ran on past it). */
+    expect_error("schedule_ramp_overlap.yaml",
+                 "4:76: arrivals.rate[2].at: overlaps the previous ramp (got 15s, expected a time "
+                 ">= 30s, where the ramp from 10s ends)");
     expect_error("degradation_order.yaml",
                  "4:64: server.degradation.essential_at: out of range (got 0.8, expected at least "
                  "degraded_at 0.9)");
@@ -259,6 +263,14 @@ static void test_set_errors(void **state)
     assert_int_equal(config_apply_set(ex, "upstream.idle_timeout", &err), SIM_EINVAL);
     assert_string_equal(err.msg, "--set:1:1: (--set): wrong syntax (got 'upstream.idle_timeout', "
                                  "expected key.path=value)");
+    /* (Before the ladder's failed --set below, which leaves its key set.)
+     * HTTP/2 with one stream per connection would run as HTTP/1.1: refused. */
+    assert_int_equal(config_apply_set(ex, "upstream.http2=true", &err), SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "upstream.max_streams_per_conn: out of range (got 1 with "
+                                    "upstream.http2: true, expected more than 1"));
+    assert_int_equal(config_apply_set(ex, "upstream.max_streams_per_conn=100", &err), SIM_OK);
+    assert_int_equal(config_apply_set(ex, "upstream.http2=true", &err), SIM_OK);
+    assert_int_equal(config_apply_set(ex, "upstream.http2=false", &err), SIM_OK);
     /* The ladder measures load against the design's limits: it needs one. */
     assert_int_equal(config_apply_set(ex, "server.degradation.enabled=true", &err), SIM_EINVAL);
     assert_string_equal(err.msg, "--set:1:28: server.degradation.enabled: out of range (got true "
