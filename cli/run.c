@@ -18,6 +18,7 @@
 #include "models/proxy.h"
 #include "models/results.h"
 #include "models/guard.h"
+#include "plots/axis.h"
 #include "sim/check.h"
 
 #include <errno.h>
@@ -49,25 +50,15 @@ static const char *HELP =
     "  --json             the summary as JSON on stdout, instead of the table\n";
 
 /* What is shown of a CI: one replication has a mean but no interval, so its
- * bounds are shown as nan (null in JSON), not as a zero-width interval. */
+ * bounds are shown as absent ("no CI" in the table, null in JSON), not as a
+ * zero-width interval. */
 static struct sim_ci shown(const struct sim_ci *ci)
 {
     struct sim_ci c = *ci;
     if (c.n < 2) {
-        c.lo = c.hi = NAN;
+        c.lo = c.hi = c.half = NAN;
     }
     return c;
-}
-
-static void print_num(FILE *f, double x)
-{
-    if (isnan(x)) {
-        fprintf(f, "nan");
-    } else if (x != 0.0 && (fabs(x) >= 1e6 || fabs(x) < 1e-3)) {
-        fprintf(f, "%.4g", x);
-    } else {
-        fprintf(f, "%.4f", x);
-    }
 }
 
 /* A transient run has no steady state: what it did is in its time series.  Each
@@ -77,7 +68,7 @@ static void print_peak_windows(const struct exp_summary *sum, int w)
     printf("transient profile: each series' peak window, mean [%.0f%% CI] across replications "
            "(every window: timeseries.csv with --out)\n",
            100.0 * sum->confidence);
-    printf("%-*s %-10s %14s   %-31s %s\n", w, "series", "unit", "peak", "ci", "window ends at");
+    printf("%-*s %-10s %-36s %s\n", w, "series", "unit", "peak [ci]", "window ends at");
     for (int k = 0; k < RS_N && sum->n_steps > 0; k++) {
         const struct sim_ci *v = &sum->series[(size_t)k * sum->n_steps];
         size_t best = 0;
@@ -87,9 +78,10 @@ static void print_peak_windows(const struct exp_summary *sum, int w)
             }
         }
         struct sim_ci c = shown(&v[best]);
-        printf("%-*s %-10s %14.6g   [%.6g, %.6g]%*s %.6g s\n", w, results_series[k].name,
-               results_series[k].unit, c.mean, c.lo, c.hi, 4, "",
-               sum->t0_s + sum->dt_s * (double)(best + 1));
+        char text[96];
+        axis_format_ci(&c, axis_unit_of(results_series[k].unit), text, sizeof text);
+        printf("%-*s %-10s %-36s %.6g s\n", w, results_series[k].name, results_series[k].unit,
+               text, sum->t0_s + sum->dt_s * (double)(best + 1));
     }
 }
 
@@ -111,26 +103,15 @@ static void print_table(const struct experiment *e, const struct exp_summary *su
         int len = (int)strlen(results_metrics[m].name);
         w = len > w ? len : w;
     }
-    printf("%-*s %-10s %14s   %-31s %s\n", w, "metric", "unit", "mean", "ci", "n");
+    /* Values as compare and sweep show them: SI prefixes, the unit with the
+     * mean (167 MiB [166, 168]); the unit column names what a count counts. */
+    printf("%-*s %-10s %-36s %s\n", w, "metric", "unit", "mean [ci]", "n");
     for (int m = 0; m < RM_N; m++) {
-        const struct sim_ci shown_ci = shown(&sum->metric[m]), *ci = &shown_ci;
-        printf("%-*s %-10s ", w, results_metrics[m].name, results_metrics[m].unit);
-        char mean[64] = "", bounds[96] = "";
-        FILE *mem = fmemopen(mean, sizeof mean, "w");
-        if (mem) {
-            print_num(mem, ci->mean);
-            fclose(mem);
-        }
-        mem = fmemopen(bounds, sizeof bounds, "w");
-        if (mem) {
-            fputc('[', mem);
-            print_num(mem, ci->lo);
-            fputs(", ", mem);
-            print_num(mem, ci->hi);
-            fputc(']', mem);
-            fclose(mem);
-        }
-        printf("%14s   %-31s %zu\n", mean, bounds, ci->n); /* columns under the header */
+        const struct sim_ci c = shown(&sum->metric[m]);
+        char text[96];
+        axis_format_ci(&c, axis_unit_of(results_metrics[m].unit), text, sizeof text);
+        printf("%-*s %-10s %-36s %zu\n", w, results_metrics[m].name, results_metrics[m].unit,
+               text, c.n);
     }
     if (e->profile.transient) {
         print_peak_windows(sum, w);
