@@ -87,6 +87,7 @@ static void client_close(struct proxy *px, struct client *cl)
 static void client_refused(struct proxy *px, struct client *cl)
 {
     px->n_started++;
+    sim_tseries_count(&px->series[RS_OFFERED], sim_now(px->s), 1.0);
     px->n_finished++;
     px->n_err[CAUSE_REJECTED]++;
     sim_tseries_count(&px->series[RS_ERRORS], sim_now(px->s), 1.0);
@@ -532,6 +533,7 @@ static void client_next_request(struct proxy *px, struct client *cl)
     rq->req_bytes = sim_dist_sample(&px->pf->request_bytes, zr);
     rq->resp_bytes = sim_dist_sample(&px->pf->response_bytes, zr);
     px->n_started++;
+    sim_tseries_count(&px->series[RS_OFFERED], now, 1.0); /* the rate the traffic asked for */
     switch (admission_request(&px->adm, now, shed_from[rq->kind])) {
     case ADMIT_REJECTED:
         proxy__request_finish(px, cl, false, CAUSE_REJECTED);
@@ -648,6 +650,7 @@ static struct sim_level *series_level(struct proxy *px, int k)
     case RS_MEM_TRACKER: return &px->mem.comp[MEM_TRACKER];
     case RS_SSE_RECONNECT_ATTEMPTS: return NULL;
     case RS_SPAWNS: return NULL;
+    case RS_OFFERED: return NULL;
     case RS_N: break;
     }
     return NULL;

@@ -129,7 +129,8 @@ enum results_metric {
     X(MEM_STREAMS, "mem_streams_bytes", "B")                                                       \
     X(MEM_TRACKER, "mem_tracker_bytes", "B")                                                       \
     X(SSE_RECONNECT_ATTEMPTS, "sse_reconnect_attempts_per_s", "1/s")                              \
-    X(SPAWNS, "tasks_spawned_per_s", "1/s")
+    X(SPAWNS, "tasks_spawned_per_s", "1/s")                                                      \
+    X(OFFERED, "offered_per_s", "1/s")
 
 enum results_series {
 #define RESULTS_SERIES_ENUM(id, name, unit) RS_##id,

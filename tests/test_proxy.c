@@ -428,6 +428,18 @@ static void rate_limit(void **state)
     run(&e, 2, &sum);
     CHECK_IN_CI(&sum, RM_ERROR_RATE_RATE_LIMITED, 1.0 - r / lambda);
     CHECK_IN_CI(&sum, RM_THROUGHPUT_PER_S, r);
+    /* The offered-rate series counts every request asked for, the refused ones
+     * too: over the steady windows it is the offered_per_s metric exactly, and
+     * lambda within the CI; the throughput series stays near r. */
+    size_t w0 = (size_t)(e.profile.warmup_s / sum.dt_s + 0.5), w1 = sum.n_steps;
+    double offered = 0.0, served = 0.0;
+    for (size_t i = w0; i < w1; i++) {
+        offered += sum.series[(size_t)RS_OFFERED * sum.n_steps + i].mean / (double)(w1 - w0);
+        served += sum.series[(size_t)RS_THROUGHPUT * sum.n_steps + i].mean / (double)(w1 - w0);
+    }
+    CHECK_NEAR(offered, sum.metric[RM_OFFERED_PER_S].mean, 1e-9 * offered);
+    CHECK_IN_CI(&sum, RM_OFFERED_PER_S, lambda);
+    CHECK_NEAR(served, r, 0.02 * r);
     results_summary_fini(&sum);
 }
 
