@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/xpsetup.h"
 #include "models/config.h"
+#include "models/findings.h"
 #include "models/proxy.h"
 #include "models/results.h"
 #include "models/guard.h"
@@ -85,6 +86,36 @@ static void print_peak_windows(const struct exp_summary *sum, int w)
     }
 }
 
+/* What the report's summary says of a cell: the matrix figure closest to its
+ * limit (the design's own bound, else the review's yardstick; findings.h),
+ * and which cause most errors have. */
+static void print_limit(const struct experiment *e, const struct exp_summary *sum)
+{
+    const struct profile *pr = &e->profile;
+    struct findings_binding b = findings_binding(&e->design, &pr, &sum, 1);
+    if (b.profile != SIZE_MAX) {
+        struct sim_ci ci = findings_col_value(&e->design, sum, b.col);
+        struct findings_limit lim = findings_col_limit(&e->design, b.col);
+        enum axis_unit u = (enum axis_unit)findings_cols[b.col].unit;
+        char v[96], l[48];
+        axis_format_ci(&ci, u, v, sizeof v);
+        axis_format(lim.value, u, l, sizeof l);
+        printf("closest to a limit: %s %s, %.0f%% of %s (%s)\n", findings_cols[b.col].title, v,
+               100.0 * ci.mean / lim.value, l, lim.what); /* the closeness is clamped at 1 */
+    }
+    int top = -1;
+    for (int m = RM_ERROR_RATE_TIMEOUT; m <= RM_ERROR_RATE_UPSTREAM_ERROR; m++) {
+        if (sum->metric[m].mean > 0.0 && (top < 0 || sum->metric[m].mean > sum->metric[top].mean)) {
+            top = m;
+        }
+    }
+    if (top >= 0) {
+        printf("most errors: %s, %.3g%% of requests (of %.3g%% in all)\n",
+               results_metrics[top].name, 100.0 * sum->metric[top].mean,
+               100.0 * sum->metric[RM_ERROR_RATE].mean);
+    }
+}
+
 static void print_table(const struct experiment *e, const struct exp_summary *sum,
                         unsigned threads, double wall_s)
 {
@@ -113,6 +144,7 @@ static void print_table(const struct experiment *e, const struct exp_summary *su
         printf("%-*s %-10s %-36s %zu\n", w, results_metrics[m].name, results_metrics[m].unit,
                text, c.n);
     }
+    print_limit(e, sum);
     if (e->profile.transient) {
         print_peak_windows(sum, w);
     }

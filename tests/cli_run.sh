@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# cli_run.sh BIN - what `proxysim run` prints for a person: the table's values
+# with their units, and the two closing lines of what binds (the figure
+# closest to its limit, the largest error cause).  Seeded, so exact.
+bin=$1
+out=$(mktemp)
+dir=$(mktemp -d)
+trap 'rm -rf "$out" "$dir"' EXIT
+fails=0
+
+has() { # has LINE-SUBSTRING: the last run printed it
+    if ! grep -qF -- "$1" "$out"; then
+        echo "FAIL: expected a line with '$1' in:"
+        cat "$out"
+        fails=$((fails + 1))
+    fi
+}
+
+"$bin" run low --reps 2 --seed 1 >"$out" 2>/dev/null || fails=$((fails + 1))
+has "memory_bytes_peak                 B          48"
+has " MiB ["
+has "closest to a limit: peak memory"
+has "(review max_memory)"
+
+# A design capped at 200 tasks on the high profile: the cap binds and the
+# refusals are the errors.
+printf 'kind: design\nbase: refactored-hardened\nname: capped\nspawn:\n  max_tasks: 200\n' \
+    >"$dir/capped.yaml"
+"$bin" run "high:$dir/capped.yaml" --reps 2 --seed 1 --set profile.duration=10s \
+    --set profile.warmup=2s >"$out" 2>/dev/null || fails=$((fails + 1))
+has "closest to a limit: peak tasks"
+has "of 200 (spawn.max_tasks)"
+has "most errors: error_rate_rejected"
+exit $fails
