@@ -67,6 +67,7 @@ struct plan {
     size_t n_slo;
     uint64_t seed;
     bool have_seed;
+    double post_sse_p; /* the profile's share of POSTs answered with SSE streams */
     struct xpsetup *x;
     struct xpsetup_progress *xp;
     size_t n_failed;
@@ -315,6 +316,7 @@ int cli_plan(int argc, char **argv)
         if (rc == 0) {
             if (end == 0) {
                 pl.seed = pl.have_seed ? pl.seed : e.run.seed;
+                pl.post_sse_p = e.profile.mix.post_sse_p;
                 xpsetup_apply_run_threads(&x, &e);
             }
             config_free_experiment(&e);
@@ -375,6 +377,16 @@ int cli_plan(int argc, char **argv)
                    r.total_reps, r.n_undecided);
             for (size_t i = 0; i < r.n_points; i++) {
                 print_point(&pl, &r.points[i]);
+            }
+            bool latency_slo = false;
+            for (size_t j = 0; j < pl.n_slo; j++) {
+                latency_slo = latency_slo || strncmp(results_metrics[pl.slo[j].metric].name,
+                                                     "latency_", 8) == 0;
+            }
+            if (latency_slo && pl.post_sse_p > 0.0) {
+                printf("note: latency_* include the length of the POSTs answered with SSE streams "
+                       "(mix.post_sse = %.3g); --set mix.post_sse=0 (and post_json up) measures "
+                       "JSON round trips alone\n", pl.post_sse_p);
             }
             if (r.n_undecided) {
                 printf("note: undecided points (CI still straddling a bound at %" PRIu64

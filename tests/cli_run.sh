@@ -3,7 +3,8 @@
 #
 # cli_run.sh BIN - what `proxysim run` prints for a person: the table's values
 # with their units, and the two closing lines of what binds (the figure
-# closest to its limit, the largest error cause).  Seeded, so exact.
+# closest to its limit, the largest error cause); and plan's note when a
+# latency SLO meets SSE stream lengths.  Seeded, so exact.
 bin=$1
 out=$(mktemp)
 dir=$(mktemp -d)
@@ -33,4 +34,10 @@ printf 'kind: design\nbase: refactored-hardened\nname: capped\nspawn:\n  max_tas
 has "closest to a limit: peak tasks"
 has "of 200 (spawn.max_tasks)"
 has "most errors: error_rate_rejected"
+
+# high answers 10% of POSTs with SSE streams: its p99 is their length, and plan says so.
+"$bin" plan high --vary upstream.max_conns=8:64:8 --slo 'latency_p99_s<=0.5' --reps 2 \
+    --max-reps 4 --set profile.duration=10s --set profile.warmup=2s --quiet >"$out" 2>/dev/null
+has "answer: none: 64 does not meet the SLOs"
+has "note: latency_* include the length of the POSTs answered with SSE streams (mix.post_sse = 0.1)"
 exit $fails
