@@ -42,11 +42,7 @@ static const char *HELP =
     "metric A, B, the paired difference B - A with its 95% CI, and a verdict.\n"
     "  --profiles p1,p2   profiles to compare on (default medium; at most 16)\n"
     "  --reps N           paired replications (default 10)\n"
-    "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
-    "  --threads T        worker threads (default, or 0: the scenario's run.threads,\n"
-    "                     else all cores); results do not depend on it\n"
-    "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
-    "                     repeatable\n"
+    XPSETUP_FLAGS_HELP
     "  --out DIR          also write DIR/compare.csv and charts\n"
     "  --quiet            no progress line\n";
 

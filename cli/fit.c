@@ -10,6 +10,7 @@
 #include "models/fit.h"
 #include "models/samples.h"
 #include "plots/fitplot.h"
+#include "sim/replicate.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -17,8 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static const char usage_line[] =
     "FILE [--column NAME] [--unit U] [--dists LIST] [--threads T] [--out DIR]\n"
@@ -415,8 +414,7 @@ int cli_fit(int argc, char **argv)
     const char *column = NULL, *unit_name = NULL, *out_dir = NULL;
     bool arrivals = false;
     double window_s = 60.0;
-    long n_cpu = sysconf(_SC_NPROCESSORS_ONLN);
-    uint64_t n_threads = n_cpu > 0 ? (uint64_t)n_cpu : 1;
+    uint64_t n_threads = 0; /* 0: all cores, as elsewhere */
     enum sim_dist_kind kinds[6];
     size_t n_kinds = 6;
     memcpy(kinds, fit_kinds, sizeof kinds);
@@ -454,9 +452,6 @@ int cli_fit(int argc, char **argv)
             if (args_u64("fit", "--threads", optarg, 0, 1024, &n_threads) != 0) {
                 return 2;
             }
-            if (n_threads == 0) {
-                n_threads = n_cpu > 0 ? (uint64_t)n_cpu : 1; /* 0: all cores, as elsewhere */
-            }
             break;
         case OPT_HELP:
         case 'h':
@@ -489,5 +484,6 @@ int cli_fit(int argc, char **argv)
     if (arrivals) {
         return fit_arrivals(path, column, window_s, out_dir);
     }
-    return fit_samples(path, column, &unit, kinds, n_kinds, (unsigned)n_threads, out_dir);
+    return fit_samples(path, column, &unit, kinds, n_kinds,
+                       n_threads ? (unsigned)n_threads : sim_cpu_count(), out_dir);
 }

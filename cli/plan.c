@@ -50,11 +50,7 @@ static const char *HELP =
     "  --reps N           replications per batch at a point (default 5)\n"
     "  --max-reps M       at most M replications at a point: beyond, undecided\n"
     "                     (default 40)\n"
-    "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
-    "  --threads T        worker threads (default, or 0: the scenario's run.threads,\n"
-    "                     else all cores); results do not depend on it\n"
-    "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
-    "                     repeatable\n"
+    XPSETUP_FLAGS_HELP
     "  --out DIR          also write DIR/plan.csv and DIR/plan_<metric>.png\n"
     "  --quiet            no progress line\n";
 

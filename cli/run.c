@@ -42,11 +42,7 @@ static const char *HELP =
     "  --profile P        the profile, instead of SCENARIO\n"
     "  --design D         the design (default legacy-reverse)\n"
     "  --reps N           replications (default: the scenario's run.reps, 10)\n"
-    "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
-    "  --threads T        worker threads (default, or 0: the scenario's run.threads,\n"
-    "                     else all cores); results do not depend on it\n"
-    "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
-    "                     repeatable\n"
+    XPSETUP_FLAGS_HELP
     "  --out DIR          also write DIR/summary.csv and DIR/timeseries.csv\n"
     "  --json             the summary as JSON on stdout, instead of the table\n";
 

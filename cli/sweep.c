@@ -46,11 +46,7 @@ static const char *HELP =
     "\nEvery metric with its CI at each point of a grid of one or two numeric keys.\n"
     "  --vary KEY=LIST    the key and its values (at most two --vary: a grid)\n"
     "  --reps N           replications per point (default: the scenario's run.reps, >= 2)\n"
-    "  --seed S           master seed (default: the scenario's run.seed, 1)\n"
-    "  --threads T        worker threads (default, or 0: the scenario's run.threads,\n"
-    "                     else all cores); results do not depend on it\n"
-    "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"
-    "                     repeatable\n"
+    XPSETUP_FLAGS_HELP
     "  --out DIR          also write DIR/sweep.csv and charts\n"
     "  --quiet            no progress line\n";
 

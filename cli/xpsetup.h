@@ -33,6 +33,15 @@ struct xpsetup_flags {
     size_t n_sets;
 };
 
+/* Their lines of --help, --reps, --out and --quiet aside (those say what a
+ * command does with them). */
+#define XPSETUP_FLAGS_HELP                                                                         \
+    "  --seed S           master seed (default: the scenario's run.seed, 1)\n"                     \
+    "  --threads T        worker threads (default, or 0: the scenario's run.threads,\n"            \
+    "                     else all cores); results do not depend on it\n"                          \
+    "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"               \
+    "                     repeatable\n"
+
 /* Takes getopt_long's ch when it is one of the shared flags: 0 taken, 2 a bad
  * value (one error line printed), -1 not a shared flag.  --reps must lie in
  * [reps_lo, reps_hi]. */
