@@ -4,6 +4,7 @@
  */
 #include "models/capsearch.h"
 
+#include "models/config.h"
 #include "models/results.h"
 #include "sim/check.h"
 
@@ -13,6 +14,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The unit family (as config_unit_factor numbers them: 1 time, 2 size, 3 rate,
+ * 4 byte rate) of a metric's base unit; 0 for counts and ratios, which take
+ * plain numbers only. */
+static int metric_unit_family(int metric)
+{
+    static const char *const base[] = {"", "s", "B", "1/s", "B/s"};
+    const char *unit = results_metrics[metric].unit;
+    for (int f = 1; f < (int)(sizeof base / sizeof base[0]); f++) {
+        if (strcmp(unit, base[f]) == 0) {
+            return f;
+        }
+    }
+    return 0;
+}
 
 static const char *skip_ws(const char *s)
 {
@@ -69,6 +85,41 @@ int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo
             return sim_err_set(err, SIM_EINVAL, "%s '%s': expected a number after %s%s (got '%.12s')",
                                flag, text, mname, op == CAPSEARCH_LE ? "<=" : ">=", s);
         }
+        /* A unit as the configs write it (200ms, 512MiB, 2k is not one): read
+         * by the loader's own table, and only of the metric's kind. */
+        const char *unit = end;
+        while (*end != '\0' && *end != ',' && *end != ' ' && *end != '\t') {
+            end++;
+        }
+        if (end > unit) {
+            char sfx[24];
+            double factor;
+            int family;
+            size_t ulen = (size_t)(end - unit);
+            int want = metric_unit_family(m);
+            if (ulen >= sizeof sfx) {
+                ulen = sizeof sfx - 1;
+            }
+            memcpy(sfx, unit, ulen);
+            sfx[ulen] = '\0';
+            if (!config_unit_factor(sfx, &factor, &family) || family == 0) {
+                return sim_err_set(err, SIM_EINVAL,
+                                   "%s '%s': unknown unit '%s' after %s%s (expected a unit of "
+                                   "docs/CONFIG.md: ms, s, MiB, /s, MiB/s, ...; or none)",
+                                   flag, text, sfx, mname, op == CAPSEARCH_LE ? "<=" : ">=");
+            }
+            if (family != want) {
+                return sim_err_set(err, SIM_EINVAL,
+                                   "%s '%s': unit '%s' does not fit %s (expected %s)", flag, text,
+                                   sfx, mname,
+                                   want == 0 ? "a plain number"
+                                             : want == 1 ? "a time such as 200ms"
+                                             : want == 2 ? "a size such as 512MiB"
+                                             : want == 3 ? "a rate such as 100/s"
+                                                         : "a byte rate such as 10MiB/s");
+            }
+            bound *= factor;
+        }
         if (n == CAPSEARCH_MAX_SLO) {
             return sim_err_set(err, SIM_EINVAL, "%s '%s': too many objectives (expected at most %d)",
                                flag, text, CAPSEARCH_MAX_SLO);
@@ -79,9 +130,7 @@ int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo
             break;
         }
         if (*s != ',') {
-            return sim_err_set(err, SIM_EINVAL,
-                               "%s '%s': expected ',' or the end after %s (got '%.12s'; base units, "
-                               "no suffix: 0.2 for 200 ms)",
+            return sim_err_set(err, SIM_EINVAL, "%s '%s': expected ',' or the end after %s (got '%.12s')",
                                flag, text, mname, s);
         }
         s++;
@@ -92,7 +141,7 @@ int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo
 
 void capsearch_slo_format(const struct capsearch_slo *s, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s%s%g", results_metrics[s->metric].name,
+    snprintf(buf, size, "%s%s%.10g", results_metrics[s->metric].name, /* 536870912, exactly */
              s->op == CAPSEARCH_LE ? "<=" : ">=", s->bound);
 }
 

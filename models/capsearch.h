@@ -55,9 +55,12 @@ struct capsearch_slo {
 };
 
 /* Parses "m1<=b1,m2>=b2" (also < and >, read as <= and >=; spaces allowed).
+ * A bound is a plain number in the metric's base unit or carries a unit of
+ * the configs of the metric's kind ("latency_p99_s<=200ms",
+ * "memory_bytes_peak<=512MiB"); counts and ratios take plain numbers.
  * flag names the option in errors ("--slo").  Returns SIM_OK or SIM_EINVAL
  * with one line: the flag, the text, what was expected (a metric name of
- * docs/MODELS.md, an operator, a number). */
+ * docs/MODELS.md, an operator, a number, a unit of the right kind). */
 int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo *out,
                         size_t *n_out, struct sim_err *err);
 /* "latency_p99_s<=0.2" */

@@ -396,6 +396,28 @@ static void bad_input(void **state)
                                          s, &n, NULL), 0);
     assert_int_equal(n, 2);
     assert_int_equal(s[1].op, CAPSEARCH_GE);
+    /* Bounds with the configs' units, converted to the metric's base unit. */
+    assert_int_equal(capsearch_slo_parse("--slo", "latency_p99_s<=250ms, memory_bytes_peak<=512MiB,"
+                                         "throughput_per_s>=120/min,memory_growth_bytes_per_s<=1KiB/s",
+                                         s, &n, NULL), 0);
+    assert_int_equal(n, 4);
+    assert_true(s[0].bound == 0.25);
+    assert_true(s[1].bound == 536870912.0);
+    assert_true(s[2].bound == 2.0);
+    assert_true(s[3].bound == 1024.0);
+    char label[64];
+    capsearch_slo_format(&s[1], label, sizeof label);
+    assert_string_equal(label, "memory_bytes_peak<=536870912");
+    sim_err_clear(&err);
+    assert_int_equal(capsearch_slo_parse("--slo", "latency_p99_s<=200MiB", s, &n, &err), SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "unit 'MiB' does not fit latency_p99_s (expected a time"));
+    sim_err_clear(&err);
+    assert_int_equal(capsearch_slo_parse("--slo", "error_rate<=1ms", s, &n, &err), SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "(expected a plain number)"));
+    sim_err_clear(&err);
+    assert_int_equal(capsearch_slo_parse("--slo", "latency_p99_s<=2fortnights", s, &n, &err),
+                     SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "unknown unit 'fortnights'"));
 }
 
 int main(void)
