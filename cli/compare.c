@@ -213,6 +213,9 @@ static void print_tables(const struct cmp_run *c, const struct xpsetup *x, doubl
         size_t nr = 0;
         for (int m = 0; m < RM_N; m++) {
             const struct paired_result *r = &c->res[p * RM_N + (size_t)m];
+            if (results_metric_is_refusal_part(m) && r->a.mean == 0.0 && r->b.mean == 0.0) {
+                continue; /* a limit that refused nothing in either design (the CSV keeps it) */
+            }
             enum axis_unit u = axis_unit_of(results_metrics[m].unit);
             char a[64], b[64], d[64], ch[32], wr[16];
             axis_format_ci(&r->a, u, a, sizeof a);

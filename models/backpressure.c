@@ -86,18 +86,18 @@ static bool shed(struct admission *a, double now_s, enum degrade_level shed_from
     return false;
 }
 
-bool admission_conn_open(struct admission *a, double now_s)
+enum admission_verdict admission_conn_open(struct admission *a, double now_s)
 {
     if (a->conns >= a->max_conns) {
         a->n_conns_refused++;
-        return false;
+        return ADMIT_REJECTED;
     }
     if (a->guarded && shed(a, now_s, DEGRADE_PROTECTIVE)) {
         a->n_conns_refused++;
-        return false;
+        return ADMIT_SHED;
     }
     a->conns += 1.0;
-    return true;
+    return ADMIT_OK;
 }
 
 void admission_conn_close(struct admission *a) { a->conns -= 1.0; }
@@ -109,9 +109,13 @@ enum admission_verdict admission_request(struct admission *a, double now_s,
         a->n_rate_limited++;
         return ADMIT_RATE_LIMITED;
     }
-    if (a->inflight >= a->max_inflight || (a->guarded && shed(a, now_s, shed_from))) {
+    if (a->inflight >= a->max_inflight) {
         a->n_rejected++;
         return ADMIT_REJECTED;
+    }
+    if (a->guarded && shed(a, now_s, shed_from)) {
+        a->n_rejected++;
+        return ADMIT_SHED;
     }
     a->inflight += 1.0;
     return ADMIT_OK;

@@ -54,7 +54,9 @@
 #include "models/params.h"
 #include "sim/tokenbucket.h"
 
-enum admission_verdict { ADMIT_OK, ADMIT_REJECTED, ADMIT_RATE_LIMITED };
+/* ADMIT_REJECTED: over a count limit (max_client_conns, max_inflight);
+ * ADMIT_SHED: refused by server.max_memory or the degradation ladder. */
+enum admission_verdict { ADMIT_OK, ADMIT_REJECTED, ADMIT_SHED, ADMIT_RATE_LIMITED };
 
 /* The rungs of the degradation ladder.  A class of new work names the rung
  * from which it is shed: GET SSE streams DEGRADE_DEGRADED, POSTs answered
@@ -90,9 +92,10 @@ struct admission {
 void admission_init(struct admission *a, const struct design *d, const struct memory *mem,
                     const struct sim_level *tasks_live, double now_s);
 void admission_fini(struct admission *a);
-/* A client connection arrives: false (503 at accept) when over max_client_conns,
- * at the memory limit, or on the protective rung. */
-bool admission_conn_open(struct admission *a, double now_s);
+/* A client connection arrives: refused (503 at accept) when over
+ * max_client_conns (ADMIT_REJECTED), at the memory limit or on the protective
+ * rung (ADMIT_SHED). */
+enum admission_verdict admission_conn_open(struct admission *a, double now_s);
 void admission_conn_close(struct admission *a);
 /* A request of a class shed from rung `shed_from` arrives. */
 enum admission_verdict admission_request(struct admission *a, double now_s,

@@ -284,8 +284,8 @@ static const struct key keys[] = {
     DDUR("server.request_timeout", server.request_timeout_s, KF_UNLIMITED | KF_POS, "unlimited",
          "whole-request timeout (504)"),
     DSIZE("server.body_limit", server.body_limit_bytes, KF_UNLIMITED | KF_POS, "10MiB",
-          "largest request body: a POST above it is refused (413, counted in error_rate_rejected); "
-          "axum DefaultBodyLimit"),
+          "largest request body: a POST above it is refused (413, counted in "
+          "error_rate_rejected_body, a part of error_rate_rejected); axum DefaultBodyLimit"),
     DBOOL("server.rate_limit", server.rate_limit, "false", "token-bucket rate limit (429 when empty)"),
     D("server.rate_limit_rate", KT_NUM, server.rate_limit_per_s, U_RATE, KF_POS, 0, INF, "100/s",
       "token refill rate"),

@@ -84,12 +84,12 @@ static void client_close(struct proxy *px, struct client *cl)
 }
 
 /* A connection refused at accept: one failed request, then the client goes. */
-static void client_refused(struct proxy *px, struct client *cl)
+static void client_refused(struct proxy *px, struct client *cl, enum err_cause cause)
 {
     px->n_started++;
     sim_tseries_count(&px->series[RS_OFFERED], sim_now(px->s), 1.0);
     px->n_finished++;
-    px->n_err[CAUSE_REJECTED]++;
+    px->n_err[cause]++;
     sim_tseries_count(&px->series[RS_ERRORS], sim_now(px->s), 1.0);
     if (cl->sub && sse_client_refused(px, cl)) {
         return;
@@ -138,8 +138,14 @@ static void client_connect(struct sim *s, void *subject, void *object)
     struct client *cl = subject;
     struct proxy *px = cl->px;
     proxy__guard_tick(px);
-    if (!admission_conn_open(&px->adm, sim_now(s))) {
-        client_refused(px, cl);
+    switch (admission_conn_open(&px->adm, sim_now(s))) {
+    case ADMIT_OK:
+        break;
+    case ADMIT_SHED:
+        client_refused(px, cl, CAUSE_REJECTED_SHED);
+        return;
+    default: /* ADMIT_REJECTED */
+        client_refused(px, cl, CAUSE_REJECTED_CONNS);
         return;
     }
     if (px->d->spawn.per_conn.enabled) {
@@ -151,7 +157,7 @@ static void client_connect(struct sim *s, void *subject, void *object)
             return;
         case TASKS_REFUSED:
             admission_conn_close(&px->adm);
-            client_refused(px, cl);
+            client_refused(px, cl, CAUSE_REJECTED_TASKS);
             return;
         }
     }
@@ -447,7 +453,7 @@ static void rq_blocking(struct sim *s, void *subject, void *object)
     if (w <= 0.0) {
         rq_acquire(s, cl, NULL);
     } else if (!executor_submit_blocking(&px->ex, w, rq_acquire, cl)) {
-        rq_fail(px, cl, CAUSE_REJECTED, true);
+        rq_fail(px, cl, CAUSE_REJECTED_BLOCKING, true);
     }
 }
 
@@ -465,7 +471,7 @@ static void rq_session(struct sim *s, void *subject, void *object)
          * sweep, eviction, or the connection's close. */
         x = sessions_open(&px->ss, &cl->sess);
         if (!x) {
-            rq_fail(px, cl, CAUSE_REJECTED, true);
+            rq_fail(px, cl, CAUSE_REJECTED_SESSIONS, true);
             return;
         }
     }
@@ -473,7 +479,7 @@ static void rq_session(struct sim *s, void *subject, void *object)
         /* The handler task was spawned on arrival; it joins its session once the
          * id is parsed, and a session already at its cap gets a 503. */
         if (!sessions_task_add(&px->ss, x, px->d->spawn.max_tasks_per_session)) {
-            rq_fail(px, cl, CAUSE_REJECTED, true);
+            rq_fail(px, cl, CAUSE_REJECTED_SESSION_TASKS, true);
             return;
         }
         cl->rq.task_sess = cl->sess;
@@ -536,7 +542,10 @@ static void client_next_request(struct proxy *px, struct client *cl)
     sim_tseries_count(&px->series[RS_OFFERED], now, 1.0); /* the rate the traffic asked for */
     switch (admission_request(&px->adm, now, shed_from[rq->kind])) {
     case ADMIT_REJECTED:
-        proxy__request_finish(px, cl, false, CAUSE_REJECTED);
+        proxy__request_finish(px, cl, false, CAUSE_REJECTED_INFLIGHT);
+        return;
+    case ADMIT_SHED:
+        proxy__request_finish(px, cl, false, CAUSE_REJECTED_SHED);
         return;
     case ADMIT_RATE_LIMITED:
         proxy__request_finish(px, cl, false, CAUSE_RATE_LIMITED);
@@ -547,7 +556,7 @@ static void client_next_request(struct proxy *px, struct client *cl)
     }
     if (rq->kind != REQ_GET_SSE && rq->req_bytes > px->d->server.body_limit_bytes) {
         /* 413 Payload Too Large: axum's DefaultBodyLimit refuses the body. */
-        proxy__request_finish(px, cl, false, CAUSE_REJECTED);
+        proxy__request_finish(px, cl, false, CAUSE_REJECTED_BODY);
         return;
     }
     if (rq->kind == REQ_GET_SSE) {
@@ -555,7 +564,7 @@ static void client_next_request(struct proxy *px, struct client *cl)
          * per-session cap the stream is refused before it starts. */
         if (px->session_tasks && !sessions_task_fits(&px->ss, px->stream_session_tasks,
                                                      px->d->spawn.max_tasks_per_session)) {
-            proxy__request_finish(px, cl, false, CAUSE_REJECTED);
+            proxy__request_finish(px, cl, false, CAUSE_REJECTED_SESSION_TASKS);
             return;
         }
         sse_stream_start(px, cl);
@@ -569,7 +578,7 @@ static void client_next_request(struct proxy *px, struct client *cl)
         case TASKS_PARKED:
             return;
         case TASKS_REFUSED:
-            proxy__request_finish(px, cl, false, CAUSE_REJECTED);
+            proxy__request_finish(px, cl, false, CAUSE_REJECTED_TASKS);
             return;
         }
     }
@@ -817,14 +826,26 @@ void proxy_collect(struct proxy *px, struct rep_result *out)
         [CAUSE_NONE] = -1,
         [CAUSE_TIMEOUT] = RM_ERROR_RATE_TIMEOUT,
         [CAUSE_POOL_TIMEOUT] = RM_ERROR_RATE_POOL_TIMEOUT,
-        [CAUSE_REJECTED] = RM_ERROR_RATE_REJECTED,
         [CAUSE_RATE_LIMITED] = RM_ERROR_RATE_RATE_LIMITED,
         [CAUSE_CONNECT_ERROR] = RM_ERROR_RATE_CONNECT_ERROR,
         [CAUSE_UPSTREAM_ERROR] = RM_ERROR_RATE_UPSTREAM_ERROR,
+        [CAUSE_REJECTED_CONNS] = RM_ERROR_RATE_REJECTED_CONNS,
+        [CAUSE_REJECTED_INFLIGHT] = RM_ERROR_RATE_REJECTED_INFLIGHT,
+        [CAUSE_REJECTED_SHED] = RM_ERROR_RATE_REJECTED_SHED,
+        [CAUSE_REJECTED_TASKS] = RM_ERROR_RATE_REJECTED_TASKS,
+        [CAUSE_REJECTED_SESSION_TASKS] = RM_ERROR_RATE_REJECTED_SESSION_TASKS,
+        [CAUSE_REJECTED_SESSIONS] = RM_ERROR_RATE_REJECTED_SESSIONS,
+        [CAUSE_REJECTED_BLOCKING] = RM_ERROR_RATE_REJECTED_BLOCKING,
+        [CAUSE_REJECTED_BODY] = RM_ERROR_RATE_REJECTED_BODY,
+        [CAUSE_REJECTED_SLOW_CLIENT] = RM_ERROR_RATE_REJECTED_SLOW_CLIENT,
     };
+    uint64_t rejected = 0;
     for (int c = 1; c < CAUSE_N; c++) {
-        m[cause_metric[c]] = ratio(px->n_err[c] - px->n_err_base[c], fin);
+        uint64_t n = px->n_err[c] - px->n_err_base[c];
+        m[cause_metric[c]] = ratio(n, fin);
+        rejected += c >= CAUSE_REJECTED_FIRST ? n : 0;
     }
+    m[RM_ERROR_RATE_REJECTED] = ratio(rejected, fin);
     m[RM_TASKS_LIVE_PEAK] = peak(px, RS_TASKS_LIVE, &px->tk.live);
     m[RM_TASKS_LIVE_MEAN] = sim_level_mean(&px->tk.live, end);
     m[RM_TASKS_SPAWNED_PER_S] = (double)(px->tk.n_spawned - px->n_spawned_base) / span;

@@ -22,16 +22,28 @@
 #include "models/tasks.h"
 #include "models/traffic.h"
 
+/* Why a request failed; each cause is an error_rate_* metric. */
 enum err_cause {
     CAUSE_NONE,
     CAUSE_TIMEOUT,
     CAUSE_POOL_TIMEOUT,
-    CAUSE_REJECTED,
     CAUSE_RATE_LIMITED,
     CAUSE_CONNECT_ERROR,
     CAUSE_UPSTREAM_ERROR,
+    /* Refusals (503, 413, a slow client cut off), by the limit that refused;
+     * error_rate_rejected is their sum. */
+    CAUSE_REJECTED_CONNS,         /* server.max_client_conns, at accept */
+    CAUSE_REJECTED_INFLIGHT,      /* server.max_inflight */
+    CAUSE_REJECTED_SHED,          /* server.max_memory or the degradation ladder */
+    CAUSE_REJECTED_TASKS,         /* spawn.max_tasks or a bounded spawn site */
+    CAUSE_REJECTED_SESSION_TASKS, /* spawn.max_tasks_per_session */
+    CAUSE_REJECTED_SESSIONS,      /* the session store full (sessions.on_full: reject) */
+    CAUSE_REJECTED_BLOCKING,      /* executor.blocking_queue_max */
+    CAUSE_REJECTED_BODY,          /* server.body_limit (413) */
+    CAUSE_REJECTED_SLOW_CLIENT,   /* sse.channel.on_full: disconnect */
     CAUSE_N
 };
+#define CAUSE_REJECTED_FIRST CAUSE_REJECTED_CONNS
 
 struct request {
     struct connpool_req up;

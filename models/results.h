@@ -47,6 +47,15 @@
     X(ERROR_RATE_RATE_LIMITED, "error_rate_rate_limited", "1")                                     \
     X(ERROR_RATE_CONNECT_ERROR, "error_rate_connect_error", "1")                                   \
     X(ERROR_RATE_UPSTREAM_ERROR, "error_rate_upstream_error", "1")                                 \
+    X(ERROR_RATE_REJECTED_CONNS, "error_rate_rejected_conns", "1")                                 \
+    X(ERROR_RATE_REJECTED_INFLIGHT, "error_rate_rejected_inflight", "1")                           \
+    X(ERROR_RATE_REJECTED_SHED, "error_rate_rejected_shed", "1")                                   \
+    X(ERROR_RATE_REJECTED_TASKS, "error_rate_rejected_tasks", "1")                                 \
+    X(ERROR_RATE_REJECTED_SESSION_TASKS, "error_rate_rejected_session_tasks", "1")                 \
+    X(ERROR_RATE_REJECTED_SESSIONS, "error_rate_rejected_sessions", "1")                           \
+    X(ERROR_RATE_REJECTED_BLOCKING, "error_rate_rejected_blocking", "1")                           \
+    X(ERROR_RATE_REJECTED_BODY, "error_rate_rejected_body", "1")                                   \
+    X(ERROR_RATE_REJECTED_SLOW_CLIENT, "error_rate_rejected_slow_client", "1")                     \
     X(TASKS_LIVE_PEAK, "tasks_live_peak", "tasks")                                                 \
     X(TASKS_LIVE_MEAN, "tasks_live_mean", "tasks")                                                 \
     X(TASKS_SPAWNED_PER_S, "tasks_spawned_per_s", "1/s")                                           \
@@ -208,5 +217,11 @@ void results_summarize(const struct rep_result *reps, size_t n, double conf,
 void results_summary_fini(struct exp_summary *s);
 /* Index of a metric by its stable name, or -1. */
 int results_metric_find(const char *name);
+/* error_rate_rejected's parts, one per limit that refuses: terminal tables
+ * leave out the parts that are 0 everywhere. */
+static inline bool results_metric_is_refusal_part(int m)
+{
+    return m >= RM_ERROR_RATE_REJECTED_CONNS && m <= RM_ERROR_RATE_REJECTED_SLOW_CLIENT;
+}
 
 #endif

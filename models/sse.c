@@ -722,7 +722,7 @@ static void put(struct sse_stream *st, double t_s, double bytes, bool is_data)
         case FULL_DISCONNECT:
             px->n_sse_dropped++;
             /* The client sees its stream cut and reconnects like after any break. */
-            client_gone(st, true, false, CAUSE_REJECTED, true);
+            client_gone(st, true, false, CAUSE_REJECTED_SLOW_CLIENT, true);
             return;
         }
     }
@@ -1118,7 +1118,7 @@ static void stream_conn_ready(struct sim *s, void *who, struct upconn *c, enum c
         struct tasks_site *site = &px->tk.site[TASK_STREAM];
         bool room = !site->bounded || site->sem.available >= n_tasks;
         if (!room || tasks_live(&px->tk) + n_tasks > px->tk.max_tasks) {
-            client_gone(st, true, false, CAUSE_REJECTED, false); /* pump_end releases the conn */
+            client_gone(st, true, false, CAUSE_REJECTED_TASKS, false); /* pump_end releases the conn */
             return;
         }
         tasks_spawn(&px->tk, TASK_STREAM, NULL, NULL, NULL);
@@ -1188,7 +1188,7 @@ void sse_stream_start(struct proxy *px, struct client *cl)
     sim_level_add(&px->sse_streams, sim_now(px->s), 1.0);
     memory_add(&px->mem, MEM_STREAMS, d->memory.stream_bytes);
     if (d->sse.new_session_per_stream && !sessions_open(&px->ss, &cl->sess)) {
-        client_gone(st, true, false, CAUSE_REJECTED, false); /* the store is full: 503 */
+        client_gone(st, true, false, CAUSE_REJECTED_SESSIONS, false); /* the store is full: 503 */
         return;
     }
     st->acquiring = true;

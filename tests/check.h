@@ -37,4 +37,16 @@
         }                                                                                          \
     } while (0)
 
+/* Every refusal of a run was by one limit: that error_rate_rejected_* part is
+ * the whole of error_rate_rejected, exactly, and the others are 0
+ * (models/results.h; sum is a struct exp_summary *). */
+#define CHECK_REFUSED_BY(sum, part)                                                                \
+    do {                                                                                           \
+        for (int m_ = RM_ERROR_RATE_REJECTED_CONNS; m_ <= RM_ERROR_RATE_REJECTED_SLOW_CLIENT;     \
+             m_++) {                                                                               \
+            CHECK_NEAR((sum)->metric[m_].mean,                                                     \
+                       m_ == (part) ? (sum)->metric[RM_ERROR_RATE_REJECTED].mean : 0.0, 0.0);      \
+        }                                                                                          \
+    } while (0)
+
 #endif

@@ -26,7 +26,7 @@ has "closest to a limit: peak memory"
 has "(review max_memory)"
 
 # A design capped at 200 tasks on the high profile: the cap binds and the
-# refusals are the errors.
+# refusals are the errors: error_rate_rejected_tasks, the only part shown.
 printf 'kind: design\nbase: refactored-hardened\nname: capped\nspawn:\n  max_tasks: 200\n' \
     >"$dir/capped.yaml"
 "$bin" run "high:$dir/capped.yaml" --reps 2 --seed 1 --set profile.duration=10s \
@@ -34,6 +34,12 @@ printf 'kind: design\nbase: refactored-hardened\nname: capped\nspawn:\n  max_tas
 has "closest to a limit: peak tasks"
 has "of 200 (spawn.max_tasks)"
 has "most errors: error_rate_rejected"
+has "; the largest part error_rate_rejected_tasks"
+has "error_rate_rejected_tasks         1"
+if grep -q "error_rate_rejected_body" "$out"; then # a part that refused nothing is left out
+    echo "FAIL: error_rate_rejected_body (0) in the table"
+    fails=$((fails + 1))
+fi
 
 # high answers 10% of POSTs with SSE streams: its p99 is their length, and plan says so.
 # The bound is given with a unit and shown in seconds.

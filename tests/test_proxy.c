@@ -137,6 +137,7 @@ static void blocking_pool(void **state)
     e.run.reps = 4;
     run(&e, 2, &sum);
     CHECK_IN_CI(&sum, RM_ERROR_RATE_REJECTED, qtheory_erlang_b(5, lambda * w));
+    CHECK_REFUSED_BY(&sum, RM_ERROR_RATE_REJECTED_BLOCKING);
     results_summary_fini(&sum);
 
     one_queue(&e, 8.0, svc);
@@ -659,6 +660,7 @@ static void session_task_cap(void **state)
                 expect += (1.0 - gsl_cdf_binomial_P(2, p_leak, i)) / k;
             }
             CHECK_IN_CI(&sum, RM_ERROR_RATE_REJECTED, expect);
+            CHECK_REFUSED_BY(&sum, RM_ERROR_RATE_REJECTED_SESSION_TASKS);
             for (unsigned r = 0; r < e.run.reps; r++) {
                 /* Every replication has sessions at the cap, none over it. */
                 CHECK_NEAR(res[r].metric[RM_SESSION_TASKS_PEAK], 3.0, 0.0);
@@ -714,6 +716,7 @@ static void memory_limit(void **state)
                limited ? "set" : "unlimited", pk->mean, pk->lo, pk->hi, limit);
         if (limited) {
             CHECK_IN_CI(&sum, RM_ERROR_RATE_REJECTED, qtheory_erlang_b(60, lambda * svc));
+            CHECK_REFUSED_BY(&sum, RM_ERROR_RATE_REJECTED_SHED); /* server.max_memory */
             CHECK_NEAR(sum.metric[RM_ERROR_RATE].mean, sum.metric[RM_ERROR_RATE_REJECTED].mean,
                        1e-12);
             /* Every replication filled up to the limit and stayed within one
@@ -779,6 +782,7 @@ static void degradation_ladder(void **state)
                sum.metric[RM_SSE_STREAMS_LIVE_PEAK].mean, sum.metric[RM_THROUGHPUT_PER_S].mean);
         /* Every refusal is the ladder's: no other error. */
         CHECK_NEAR(sum.metric[RM_ERROR_RATE].mean, rej->mean, 1e-12);
+        CHECK_REFUSED_BY(&sum, RM_ERROR_RATE_REJECTED_SHED);
         if (!cases[i].on) {
             CHECK_NEAR(rej->hi, 0.0, 0.0);
             assert_true(sum.metric[RM_SSE_STREAMS_LIVE_PEAK].mean > 0.0);
@@ -837,6 +841,65 @@ static void degradation_protective_keeps_clients(void **state)
     results_summary_fini(&sum);
 }
 
+/* Each limit's refusals land in its own part of error_rate_rejected.  One
+ * request per connection and no CPU: a request holds its connection, its
+ * in-flight slot and its handler task for exactly its upstream time, so a
+ * limit of c on any of them is an M/G/c/c loss system refusing Erlang B of
+ * a = lambda s (insensitive to the service law).  A store of 5 sessions that
+ * rejects when full, with a new id per request and no sweep, refuses every
+ * request after the fifth. */
+static void refusal_causes(void **state)
+{
+    (void)state;
+    const double lambda = 20.0, svc = 0.1, c = 3.0; /* a = 2 erlangs */
+    const int part[] = {RM_ERROR_RATE_REJECTED_INFLIGHT, RM_ERROR_RATE_REJECTED_CONNS,
+                        RM_ERROR_RATE_REJECTED_TASKS, RM_ERROR_RATE_REJECTED_SESSIONS};
+    for (size_t k = 0; k < sizeof part / sizeof part[0]; k++) {
+        struct experiment e;
+        struct exp_summary sum;
+        one_queue(&e, lambda, svc);
+        e.profile.duration_s = 1000.0;
+        e.profile.warmup_s = 20.0;
+        e.run.reps = 4;
+        switch (part[k]) {
+        case RM_ERROR_RATE_REJECTED_INFLIGHT:
+            e.design.server.max_inflight = c;
+            break;
+        case RM_ERROR_RATE_REJECTED_CONNS:
+            e.design.server.max_client_conns = c;
+            break;
+        case RM_ERROR_RATE_REJECTED_TASKS:
+            /* Two tasks a request: its handler, and the driver of the upstream
+             * connection it opens (a client per request), which hyper spawns
+             * uncapped; no connection or release tasks.  The (c+1)th handler is
+             * refused at 2c live tasks. */
+            e.design.spawn.per_conn.enabled = false;
+            e.design.spawn.per_release.enabled = false;
+            e.design.spawn.per_request.enabled = true;
+            e.design.upstream.scope = SCOPE_PER_REQUEST;
+            e.design.spawn.max_tasks = 2.0 * c;
+            break;
+        default:
+            e.design.sessions.max_sessions = 5.0;
+            e.design.sessions.on_full = EVICT_REJECT;
+            e.design.sessions.cleanup_interval_s = INFINITY;
+            e.profile.session_reuse_p = 0.0;
+            break;
+        }
+        run(&e, 2, &sum);
+        const struct sim_ci *rej = &sum.metric[RM_ERROR_RATE_REJECTED];
+        printf("  %s = %.6g [%.6g, %.6g]\n", results_metrics[part[k]].name, rej->mean, rej->lo,
+               rej->hi);
+        CHECK_REFUSED_BY(&sum, part[k]);
+        if (part[k] == RM_ERROR_RATE_REJECTED_SESSIONS) {
+            CHECK_NEAR(rej->mean, 1.0, 0.0); /* the store filled before the warm-up ended */
+        } else {
+            CHECK_IN_CI(&sum, RM_ERROR_RATE_REJECTED, qtheory_erlang_b((unsigned)c, lambda * svc));
+        }
+        results_summary_fini(&sum);
+    }
+}
+
 /* server.body_limit: with exponential request bodies of mean m and a limit of m, a
  * share exp(-1) of the POSTs is refused (413, counted as rejected). */
 static void body_limit(void **state)
@@ -855,6 +918,7 @@ static void body_limit(void **state)
            sum.metric[RM_ERROR_RATE_REJECTED].hi, exp(-1.0));
     CHECK_IN_CI(&sum, RM_ERROR_RATE_REJECTED, exp(-1.0));
     CHECK_NEAR(sum.metric[RM_ERROR_RATE].mean, sum.metric[RM_ERROR_RATE_REJECTED].mean, 1e-12);
+    CHECK_REFUSED_BY(&sum, RM_ERROR_RATE_REJECTED_BODY);
     results_summary_fini(&sum);
 }
 
@@ -926,28 +990,29 @@ static void degradation_load(void **state)
     admission_init(&a, &d, &mem, &tasks, 0.0);
     /* Connections: the 80th is admitted at a load of 0.79; then 0.80 is degraded. */
     for (int i = 0; i < 80; i++) {
-        assert_true(admission_conn_open(&a, 0.0));
+        assert_int_equal(admission_conn_open(&a, 0.0), ADMIT_OK);
     }
     CHECK_NEAR(admission_load(&a), 0.80, 1e-12);
     assert_int_equal(admission_update(&a, 0.0), DEGRADE_DEGRADED);
-    assert_int_equal(admission_request(&a, 0.0, DEGRADE_DEGRADED), ADMIT_REJECTED);
+    assert_int_equal(admission_request(&a, 0.0, DEGRADE_DEGRADED), ADMIT_SHED);
     assert_int_equal(admission_request(&a, 0.0, DEGRADE_ESSENTIAL), ADMIT_OK);
     assert_int_equal(admission_request(&a, 0.0, DEGRADE_PROTECTIVE), ADMIT_OK);
-    assert_true(admission_conn_open(&a, 0.0)); /* connections are shed only when protective */
+    /* Connections are shed only when protective. */
+    assert_int_equal(admission_conn_open(&a, 0.0), ADMIT_OK);
     /* In flight dominates: 9 of 10 is essential. */
     for (int i = 0; i < 7; i++) {
         assert_int_equal(admission_request(&a, 1.0, DEGRADE_PROTECTIVE), ADMIT_OK);
     }
     CHECK_NEAR(admission_load(&a), 0.9, 1e-12);
-    assert_int_equal(admission_request(&a, 1.0, DEGRADE_ESSENTIAL), ADMIT_REJECTED);
+    assert_int_equal(admission_request(&a, 1.0, DEGRADE_ESSENTIAL), ADMIT_SHED);
     assert_int_equal(admission_request(&a, 1.0, DEGRADE_PROTECTIVE), ADMIT_OK);
     for (int i = 0; i < 10; i++) {
         admission_request_done(&a);
     }
     /* Tasks dominate: 950 of 1000 is protective; new connections are refused too. */
     sim_level_set(&tasks, 2.0, 950.0);
-    assert_false(admission_conn_open(&a, 2.0));
-    assert_int_equal(admission_request(&a, 2.0, DEGRADE_PROTECTIVE), ADMIT_REJECTED);
+    assert_int_equal(admission_conn_open(&a, 2.0), ADMIT_SHED);
+    assert_int_equal(admission_request(&a, 2.0, DEGRADE_PROTECTIVE), ADMIT_SHED);
     sim_level_set(&tasks, 3.0, 0.0);
     for (int i = 0; i < 81; i++) {
         admission_conn_close(&a);
@@ -957,8 +1022,8 @@ static void degradation_load(void **state)
     memory_add(&mem, MEM_SESSIONS, 0.85e6);
     assert_int_equal(admission_update(&a, 4.0), DEGRADE_DEGRADED);
     memory_add(&mem, MEM_SESSIONS, 0.15e6);
-    assert_false(admission_conn_open(&a, 4.0));
-    assert_int_equal(admission_request(&a, 4.0, DEGRADE_PROTECTIVE), ADMIT_REJECTED);
+    assert_int_equal(admission_conn_open(&a, 4.0), ADMIT_SHED);
+    assert_int_equal(admission_request(&a, 4.0, DEGRADE_PROTECTIVE), ADMIT_SHED);
     memory_add(&mem, MEM_SESSIONS, -1e6);
     assert_int_equal(admission_update(&a, 5.0), DEGRADE_FULL);
     /* Time at each rung over [0, 5): degraded [0, 1), essential [1, 2), protective
@@ -1011,6 +1076,7 @@ int main(void)
         cmocka_unit_test(session_task_cap), cmocka_unit_test(memory_limit),
         cmocka_unit_test(degradation_ladder),
         cmocka_unit_test(degradation_protective_keeps_clients), cmocka_unit_test(body_limit),
+        cmocka_unit_test(refusal_causes),
         cmocka_unit_test(mser5_warmup), cmocka_unit_test(degradation_load),
         cmocka_unit_test(pool_policies), cmocka_unit_test(http2_streams),
         cmocka_unit_test(rate_limit),    cmocka_unit_test(onoff_rate),

@@ -619,6 +619,7 @@ static void dropping_channel(void **state)
              * the next at once.  20 s / 70 ms to 20 s / 50 ms cuts, each a
              * refused request and a dropped event. */
             CHECK_NEAR(sum.metric[RM_ERROR_RATE_REJECTED].mean, 1.0, 0.0);
+            CHECK_REFUSED_BY(&sum, RM_ERROR_RATE_REJECTED_SLOW_CLIENT);
             CHECK_IN(sum.metric[RM_SSE_EVENTS_DROPPED].mean, 20.0 / 0.07, 20.0 / 0.05);
         } else {
             CHECK_NEAR(sum.metric[RM_SSE_EVENTS_DROPPED].mean, 1999.0 - 1000.0 - 2.0, 0.0);
