@@ -113,7 +113,7 @@ struct findings_evidence {
     struct sim_ci ci;
 };
 
-#define FINDINGS_MAX_EVIDENCE 3
+#define FINDINGS_MAX_EVIDENCE 4
 
 struct findings_answer {
     enum findings_verdict verdict;
