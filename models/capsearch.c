@@ -30,6 +30,14 @@ static int metric_unit_family(int metric)
     return 0;
 }
 
+static const char *unit_kind_example(int family)
+{
+    static const char *const text[] = {
+        "a plain number", "a time such as 0.2 or 200ms", "a size such as 512MiB",
+        "a rate such as 100/s", "a byte rate such as 10MiB/s"};
+    return text[family];
+}
+
 static const char *skip_ws(const char *s)
 {
     while (*s == ' ' || *s == '\t') {
@@ -78,62 +86,48 @@ int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo
         }
         s += s[1] == '=' ? 2 : 1;
         s = skip_ws(s);
-        char *end = NULL;
-        errno = 0;
-        double bound = strtod(s, &end);
-        if (end == s || errno != 0 || !isfinite(bound)) {
+        /* The bound runs to the next comma; it is read as the configs read a
+         * value (200ms, 512 MiB, 100/s, or a plain number in the base unit),
+         * and only in the units of the metric's kind. */
+        const char *end = strchr(s, ',');
+        end = end ? end : s + strlen(s);
+        char tok[64];
+        size_t len_tok = (size_t)(end - s);
+        while (len_tok > 0 && (s[len_tok - 1] == ' ' || s[len_tok - 1] == '\t')) {
+            len_tok--;
+        }
+        const char *opname = op == CAPSEARCH_LE ? "<=" : ">=";
+        if (len_tok == 0 || len_tok >= sizeof tok) {
             return sim_err_set(err, SIM_EINVAL, "%s '%s': expected a number after %s%s (got '%.12s')",
-                               flag, text, mname, op == CAPSEARCH_LE ? "<=" : ">=", s);
+                               flag, text, mname, opname, s);
         }
-        /* A unit as the configs write it (200ms, 512MiB, 2k is not one): read
-         * by the loader's own table, and only of the metric's kind. */
-        const char *unit = end;
-        while (*end != '\0' && *end != ',' && *end != ' ' && *end != '\t') {
-            end++;
+        memcpy(tok, s, len_tok);
+        tok[len_tok] = '\0';
+        int want = metric_unit_family(m);
+        double bound;
+        if (!config_parse_quantity(tok, want, &bound) || !isfinite(bound)) {
+            int other = 0;
+            for (int f = 1; f <= 4 && other == 0; f++) {
+                other = f != want && config_parse_quantity(tok, f, &bound) ? f : 0;
+            }
+            if (other != 0) {
+                return sim_err_set(err, SIM_EINVAL, "%s '%s': '%s' does not fit %s (expected %s)",
+                                   flag, text, tok, mname, unit_kind_example(want));
+            }
+            return sim_err_set(err, SIM_EINVAL,
+                               "%s '%s': expected a number after %s%s, in %s (got '%s')", flag,
+                               text, mname, opname, unit_kind_example(want), tok);
         }
-        if (end > unit) {
-            char sfx[24];
-            double factor;
-            int family;
-            size_t ulen = (size_t)(end - unit);
-            int want = metric_unit_family(m);
-            if (ulen >= sizeof sfx) {
-                ulen = sizeof sfx - 1;
-            }
-            memcpy(sfx, unit, ulen);
-            sfx[ulen] = '\0';
-            if (!config_unit_factor(sfx, &factor, &family) || family == 0) {
-                return sim_err_set(err, SIM_EINVAL,
-                                   "%s '%s': unknown unit '%s' after %s%s (expected a unit of "
-                                   "docs/CONFIG.md: ms, s, MiB, /s, MiB/s, ...; or none)",
-                                   flag, text, sfx, mname, op == CAPSEARCH_LE ? "<=" : ">=");
-            }
-            if (family != want) {
-                return sim_err_set(err, SIM_EINVAL,
-                                   "%s '%s': unit '%s' does not fit %s (expected %s)", flag, text,
-                                   sfx, mname,
-                                   want == 0 ? "a plain number"
-                                             : want == 1 ? "a time such as 200ms"
-                                             : want == 2 ? "a size such as 512MiB"
-                                             : want == 3 ? "a rate such as 100/s"
-                                                         : "a byte rate such as 10MiB/s");
-            }
-            bound *= factor;
-        }
+        bound += 0.0; /* -0 reads as 0 */
         if (n == CAPSEARCH_MAX_SLO) {
             return sim_err_set(err, SIM_EINVAL, "%s '%s': too many objectives (expected at most %d)",
                                flag, text, CAPSEARCH_MAX_SLO);
         }
         out[n++] = (struct capsearch_slo){.metric = m, .op = op, .bound = bound};
-        s = skip_ws(end);
-        if (*s == '\0') {
+        if (*end == '\0') {
             break;
         }
-        if (*s != ',') {
-            return sim_err_set(err, SIM_EINVAL, "%s '%s': expected ',' or the end after %s (got '%.12s')",
-                               flag, text, mname, s);
-        }
-        s++;
+        s = end + 1;
     }
     *n_out = n;
     return SIM_OK;
@@ -141,8 +135,16 @@ int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo
 
 void capsearch_slo_format(const struct capsearch_slo *s, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s%s%.10g", results_metrics[s->metric].name, /* 536870912, exactly */
-             s->op == CAPSEARCH_LE ? "<=" : ">=", s->bound);
+    /* The shortest text that reads back as the bound: 0.2, 536870912, 1181116006.4. */
+    char num[32];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(num, sizeof num, "%.*g", prec, s->bound);
+        if (strtod(num, NULL) == s->bound) {
+            break;
+        }
+    }
+    snprintf(buf, size, "%s%s%s", results_metrics[s->metric].name,
+             s->op == CAPSEARCH_LE ? "<=" : ">=", num);
 }
 
 const char *capsearch_status_name(enum capsearch_status s)

@@ -854,7 +854,9 @@ static enum qstat parse_quantity(const char *s, enum kunit unit, double *out, co
 bool config_unit_factor(const char *suffix, double *factor, int *family)
 {
     char one[48];
-    if (snprintf(one, sizeof one, "1%s", suffix) >= (int)sizeof one) {
+    /* A suffix that would continue the number ("1" + ".5ms" reads 1.5 ms) is no unit. */
+    if ((suffix[0] != '\0' && strchr("0123456789.eE+-", suffix[0]) != NULL) ||
+        snprintf(one, sizeof one, "1%s", suffix) >= (int)sizeof one) {
         return false;
     }
     for (enum kunit u = U_NONE; u <= U_BYTERATE; u++) {
@@ -865,6 +867,15 @@ bool config_unit_factor(const char *suffix, double *factor, int *family)
         }
     }
     return false;
+}
+
+bool config_parse_quantity(const char *text, int family, double *out)
+{
+    const char *unit_at = NULL;
+    if (family < (int)U_NONE || family > (int)U_BYTERATE) {
+        return false;
+    }
+    return parse_quantity(text, (enum kunit)family, out, &unit_at) == Q_OK;
 }
 
 static const char *unit_suffix(enum kunit u)

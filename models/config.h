@@ -125,6 +125,10 @@ void config_builtin_description(const struct config_builtin *b, char *buf, size_
  * axis (sweep --vary) read units exactly as the loader does.  False when the
  * configs would not accept it. */
 bool config_unit_factor(const char *suffix, double *factor, int *family);
+/* Reads a value as the configs do ("200ms", "512 MiB", "100/s", or a plain
+ * number in the base unit) for a quantity of that family; false when text is
+ * not one (an unknown unit, one of another family, "unlimited"). */
+bool config_parse_quantity(const char *text, int family, double *out);
 
 /* ---- the key table, for docs checks and tools ---- */
 

@@ -44,7 +44,7 @@ expect "proxysim run: unknown or incomplete option '--jsn' (see 'proxysim run --
 expect "proxysim run: unknown or incomplete option '--reps'" run low --reps
 expect "proxysim compare: expected two designs, got 1" compare legacy-reverse
 expect "proxysim plan: give --minimize or --maximize, not both" plan low --minimize --maximize
-expect "unit 'MiB' does not fit latency_p99_s (expected a time such as 200ms)" plan low --vary upstream.max_conns=8:64:8 --slo latency_p99_s\<=200MiB
+expect "'200MiB' does not fit latency_p99_s (expected a time such as 0.2 or 200ms)" plan low --vary upstream.max_conns=8:64:8 --slo latency_p99_s\<=200MiB
 expect "proxysim list: unexpected argument 'extra'" list extra
 expect "proxysim check: expected at least one FILE" check
 expect "proxysim validate: unknown or incomplete option '--zz'" validate --zz

@@ -6,6 +6,7 @@
  * schedules, inheritance, overrides, and the key table against docs/CONFIG.md.
  */
 #include "models/config.h"
+#include "models/results.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -278,11 +279,11 @@ static void test_key_table_sections_contiguous(void **state)
 }
 
 /* docs/CONFIG.md names every key as `path` in the table of its kind. */
-static void test_every_key_documented(void **state)
+/* The text of docs/NAME, NUL-terminated; the caller frees it. */
+static char *read_doc(const char *name)
 {
-    (void)state;
     char path[1024];
-    snprintf(path, sizeof path, "%s/docs/CONFIG.md", src_dir());
+    snprintf(path, sizeof path, "%s/docs/%s", src_dir(), name);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
     fseek(f, 0, SEEK_END);
@@ -292,6 +293,13 @@ static void test_every_key_documented(void **state)
     assert_int_equal(fread(doc, 1, (size_t)len, f), (size_t)len);
     doc[len] = '\0';
     fclose(f);
+    return doc;
+}
+
+static void test_every_key_documented(void **state)
+{
+    (void)state;
+    char *doc = read_doc("CONFIG.md");
     static const char *const heads[] = {"## Profile keys", "## Design keys", "## Scenario keys"};
     int missing = 0;
     for (size_t i = 0; i < config_key_count(); i++) {
@@ -312,6 +320,26 @@ static void test_every_key_documented(void **state)
     assert_int_equal(missing, 0);
 }
 
+/* Metric names are an interface: docs/MODELS.md has a row `| name | unit |`
+ * for every one results.h defines. */
+static void test_every_metric_documented(void **state)
+{
+    (void)state;
+    char *doc = read_doc("MODELS.md");
+    int missing = 0;
+    for (int m = 0; m < RM_N; m++) {
+        char want[200];
+        snprintf(want, sizeof want, "| `%s` | %s |", results_metrics[m].name,
+                 results_metrics[m].unit);
+        if (strstr(doc, want) == NULL) {
+            fprintf(stderr, "docs/MODELS.md: no row '%s'\n", want);
+            missing++;
+        }
+    }
+    free(doc);
+    assert_int_equal(missing, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_schedules_and_inheritance),
         cmocka_unit_test(test_key_table_sections_contiguous),
         cmocka_unit_test(test_every_key_documented),
+        cmocka_unit_test(test_every_metric_documented),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

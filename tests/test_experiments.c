@@ -396,28 +396,51 @@ static void bad_input(void **state)
                                          s, &n, NULL), 0);
     assert_int_equal(n, 2);
     assert_int_equal(s[1].op, CAPSEARCH_GE);
-    /* Bounds with the configs' units, converted to the metric's base unit. */
-    assert_int_equal(capsearch_slo_parse("--slo", "latency_p99_s<=250ms, memory_bytes_peak<=512MiB,"
-                                         "throughput_per_s>=120/min,memory_growth_bytes_per_s<=1KiB/s",
+    /* Bounds with the configs' units, read as the loader reads them (9ms is
+     * 9 / 1000, a space may precede the unit) into the metric's base unit. */
+    assert_int_equal(capsearch_slo_parse("--slo", "latency_p99_s<=9ms, memory_bytes_peak<=512MiB,"
+                                         "throughput_per_s>=120/min,memory_growth_bytes_per_s<="
+                                         "1KiB/s,memory_bytes_mean<=1.1 GiB ,latency_p50_s<=-0ms",
                                          s, &n, NULL), 0);
-    assert_int_equal(n, 4);
-    assert_true(s[0].bound == 0.25);
+    assert_int_equal(n, 6);
+    assert_true(s[0].bound == 9.0 / 1000.0);
     assert_true(s[1].bound == 536870912.0);
     assert_true(s[2].bound == 2.0);
     assert_true(s[3].bound == 1024.0);
+    assert_true(s[4].bound == 1.1 * 1073741824.0);
     char label[64];
-    capsearch_slo_format(&s[1], label, sizeof label);
-    assert_string_equal(label, "memory_bytes_peak<=536870912");
-    sim_err_clear(&err);
-    assert_int_equal(capsearch_slo_parse("--slo", "latency_p99_s<=200MiB", s, &n, &err), SIM_EINVAL);
-    assert_non_null(strstr(err.msg, "unit 'MiB' does not fit latency_p99_s (expected a time"));
-    sim_err_clear(&err);
-    assert_int_equal(capsearch_slo_parse("--slo", "error_rate<=1ms", s, &n, &err), SIM_EINVAL);
-    assert_non_null(strstr(err.msg, "(expected a plain number)"));
-    sim_err_clear(&err);
-    assert_int_equal(capsearch_slo_parse("--slo", "latency_p99_s<=2fortnights", s, &n, &err),
-                     SIM_EINVAL);
-    assert_non_null(strstr(err.msg, "unknown unit 'fortnights'"));
+    const char *shown[] = {"latency_p99_s<=0.009", "memory_bytes_peak<=536870912",
+                           "throughput_per_s>=2", "memory_growth_bytes_per_s<=1024",
+                           "memory_bytes_mean<=1181116006.4", "latency_p50_s<=0"};
+    for (size_t i = 0; i < n; i++) {
+        capsearch_slo_format(&s[i], label, sizeof label);
+        assert_string_equal(label, shown[i]);
+    }
+    /* Wrong kind, unknown unit, or not a number as the configs write one. */
+    const char *slo_bad[][2] = {
+        {"latency_p99_s<=200MiB", "'200MiB' does not fit latency_p99_s (expected a time"},
+        {"error_rate<=1ms", "'1ms' does not fit error_rate (expected a plain number)"},
+        {"latency_p99_s<=2fortnights", "expected a number after latency_p99_s<=, in a time"},
+        {"latency_p99_s<=5..ms", "(got '5..ms')"},
+        {"latency_p99_s<=5.5.5ms", "(got '5.5.5ms')"},
+        {"latency_p99_s<=0x10ms", "(got '0x10ms')"},
+        {"latency_p99_s<=", "expected a number after latency_p99_s<="},
+        {"latency_p99_s<=inf", "(got 'inf')"},
+    };
+    for (size_t i = 0; i < sizeof slo_bad / sizeof slo_bad[0]; i++) {
+        sim_err_clear(&err);
+        assert_int_equal(capsearch_slo_parse("--slo", slo_bad[i][0], s, &n, &err), SIM_EINVAL);
+        if (strstr(err.msg, slo_bad[i][1]) == NULL) {
+            fail_msg("--slo %s: got \"%s\", expected \"%s\" in it", slo_bad[i][0], err.msg,
+                     slo_bad[i][1]);
+        }
+    }
+    /* The units table itself: a suffix that would continue the number is no unit. */
+    double f;
+    int fam;
+    assert_true(config_unit_factor("ms", &f, &fam) && f == 0.001 && fam == 1);
+    assert_false(config_unit_factor(".5ms", &f, &fam));
+    assert_false(config_unit_factor("e3", &f, &fam));
 }
 
 int main(void)

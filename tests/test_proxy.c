@@ -898,6 +898,30 @@ static void refusal_causes(void **state)
         }
         results_summary_fini(&sum);
     }
+    /* Two limits at once: bodies over their mean refused (413) before the
+     * in-flight cap is consulted; the parts add up to the whole. */
+    struct experiment e;
+    struct exp_summary sum;
+    one_queue(&e, lambda, svc);
+    e.profile.duration_s = 1000.0;
+    e.profile.warmup_s = 20.0;
+    e.run.reps = 4;
+    e.design.server.max_inflight = c;
+    e.profile.request_bytes = sim_dist_exponential(1000.0);
+    e.design.server.body_limit_bytes = 1000.0;
+    run(&e, 2, &sum);
+    double parts = 0.0;
+    for (int m = RM_ERROR_RATE_REJECTED_CONNS; m <= RM_ERROR_RATE_REJECTED_SLOW_CLIENT; m++) {
+        parts += sum.metric[m].mean;
+    }
+    printf("  inflight %.6g + body %.6g = rejected %.6g\n",
+           sum.metric[RM_ERROR_RATE_REJECTED_INFLIGHT].mean,
+           sum.metric[RM_ERROR_RATE_REJECTED_BODY].mean, sum.metric[RM_ERROR_RATE_REJECTED].mean);
+    assert_true(sum.metric[RM_ERROR_RATE_REJECTED_INFLIGHT].lo > 0.0);
+    assert_true(sum.metric[RM_ERROR_RATE_REJECTED_BODY].lo > 0.0);
+    CHECK_NEAR(parts, sum.metric[RM_ERROR_RATE_REJECTED].mean, 1e-12);
+    CHECK_NEAR(sum.metric[RM_ERROR_RATE].mean, sum.metric[RM_ERROR_RATE_REJECTED].mean, 1e-12);
+    results_summary_fini(&sum);
 }
 
 /* server.body_limit: with exponential request bodies of mean m and a limit of m, a

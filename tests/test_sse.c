@@ -591,6 +591,43 @@ static void blocked_channel_stays_full(void **state)
     results_summary_fini(&sum);
 }
 
+/* A stream refused at its start is counted by the limit that refused it:
+ * 10 clients want never-ending streams; a global cap of 4 tasks, or a store
+ * of 3 sessions with a session per stream, admits a few and refuses the
+ * others again at each reconnect.  (The admitted streams never finish, so
+ * every finished request is a refusal.) */
+static void stream_refusals(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 2; k++) {
+        struct experiment e;
+        streams(&e, 10.0, 1.0);
+        e.profile.duration_s = 20.0;
+        /* A refused client thinks a second before it asks again (with no
+         * think time it would ask again at the same instant, for ever). */
+        e.profile.think_s = sim_dist_deterministic(1.0);
+        int part;
+        if (k == 0) {
+            e.design.spawn.per_stream.enabled = true;
+            e.design.spawn.max_tasks = 4.0;
+            part = RM_ERROR_RATE_REJECTED_TASKS;
+        } else {
+            e.design.sse.new_session_per_stream = true;
+            e.design.sessions.max_sessions = 3.0;
+            e.design.sessions.on_full = EVICT_REJECT;
+            part = RM_ERROR_RATE_REJECTED_SESSIONS;
+        }
+        struct exp_summary sum;
+        struct rep_result *res = run_reps(&e, &sum);
+        show(&sum, part);
+        CHECK_NEAR(sum.metric[RM_ERROR_RATE_REJECTED].mean, 1.0, 0.0);
+        CHECK_REFUSED_BY(&sum, part);
+        assert_true(sum.metric[RM_SSE_STREAMS_LIVE_PEAK].mean > 0.0); /* some got through */
+        free_reps(&e, res);
+        results_summary_fini(&sum);
+    }
+}
+
 /* The same stream into a channel that drops when full, newest or oldest: the
  * writer takes a message every 20 ms, so once full the channel sheds half of
  * the 100 events/s, whichever it drops.  Exactly: 1,999 events come in the
@@ -667,7 +704,7 @@ int main(void)
         cmocka_unit_test(tracker_per_get_leak), cmocka_unit_test(fanout_bursts),
         cmocka_unit_test(persistence_worker), cmocka_unit_test(persistence_worker_park),
         cmocka_unit_test(fast_path_exact), cmocka_unit_test(blocked_channel_stays_full),
-        cmocka_unit_test(dropping_channel),
+        cmocka_unit_test(dropping_channel), cmocka_unit_test(stream_refusals),
         cmocka_unit_test(disconnect_detection),
         cmocka_unit_test(yaml_sse_storm),
     };
