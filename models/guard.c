@@ -20,6 +20,8 @@ void guard_init(struct guard *g, const struct guard_params *p)
 {
     g->p = p;
     g->wall_start_s = guard_wall_s();
+    g->still_at_s = NAN;
+    g->still_checks = 0;
     g->tripped = false;
     g->at_s = NAN;
     g->finding[0] = '\0';
@@ -68,6 +70,10 @@ bool guard_check(struct guard *g, struct sim *s, double memory_bytes,
         return true;
     }
     double now = sim_now(s);
+    if (now != g->still_at_s) {
+        g->still_at_s = now;
+        g->still_checks = 0;
+    }
     size_t done = (size_t)floor((now - mem_series->t0_s) / mem_series->dt_s);
     if (done > mem_series->n) {
         done = mem_series->n;
@@ -87,6 +93,10 @@ bool guard_check(struct guard *g, struct sim *s, double memory_bytes,
         snprintf(g->finding, sizeof g->finding,
                  "pending events grow without bound: %zu at t = %.1f s (%.0f per simulated s)",
                  sim_pending(s), now, (double)sim_pending(s) / fmax(now, 1e-9));
+    } else if (now == g->still_at_s && ++g->still_checks >= GUARD_STILL_CHECKS) {
+        snprintf(g->finding, sizeof g->finding,
+                 "simulated time stands still at t = %.6g s: a zero-time loop (e.g. clients "
+                 "with no think time asking again at once after a refusal)", now);
     } else if (guard_wall_s() - g->wall_start_s > g->p->max_wall_s) {
         snprintf(g->finding, sizeof g->finding,
                  "wall-time budget of %.0f s exhausted at simulated t = %.1f s", g->p->max_wall_s,

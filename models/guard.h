@@ -7,8 +7,11 @@
  * simulated memory and pending events grow for as long as it runs, and so
  * do the simulator's own memory and time.  The guard is checked on the
  * sampling grid and every few thousand arrivals; when simulated memory
- * exceeds max_memory_bytes, pending events exceed max_pending_events, or the
- * replication's wall time exceeds max_wall_s, it stops the run and writes a
+ * exceeds max_memory_bytes, pending events exceed max_pending_events, the
+ * simulated clock stands still (GUARD_STILL_CHECKS checks in a row at one
+ * instant: a zero-time loop, such as clients with no think time asking again
+ * at once after a refusal), or the replication's wall time exceeds
+ * max_wall_s, it stops the run and writes a
  * finding such as "memory grows without bound at 340.2 MB/min from t = 12 s
  * (stopped at 1024 MB, t = 180 s)".  The slope is a least-squares line
  * (gsl_fit_linear) through the memory window means from the last time
@@ -28,9 +31,16 @@
 
 #include <stdbool.h>
 
+/* Checks in a row at one simulated instant before the clock is taken to stand
+ * still: the proxy model checks every 4,096 requests, so about a million
+ * requests at one instant, which no design with time-consuming work reaches. */
+#define GUARD_STILL_CHECKS 256u
+
 struct guard {
     const struct guard_params *p;
     double wall_start_s;
+    double still_at_s;     /* the instant of the last check */
+    unsigned still_checks; /* checks in a row at still_at_s */
     bool tripped;
     double at_s;
     char finding[256];

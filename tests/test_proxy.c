@@ -625,6 +625,29 @@ static void divergence(void **state)
     assert_true(peak > e.design.guard.max_memory_bytes);
     assert_true(peak <= 1.1 * e.design.guard.max_memory_bytes);
     results_summary_fini(&sum);
+
+    /* A zero-time loop: closed-loop clients with no think time whose every
+     * request is refused at once (413) ask again at the same instant for
+     * ever.  The guard sees the clock stand still and stops the replication
+     * within a second or so, not at the wall-time budget. */
+    static const struct schedule_point ten[] = {{.at_s = 0.0, .value = 10.0}};
+    one_queue(&e, 0.0, 0.01);
+    e.profile.arrivals = ARRIVALS_CLOSED;
+    e.profile.clients = (struct schedule){1, (struct schedule_point *)ten};
+    e.profile.think_s = sim_dist_deterministic(0.0);
+    e.profile.request_bytes = sim_dist_deterministic(2000.0);
+    e.design.server.body_limit_bytes = 1000.0;
+    e.design.guard.max_wall_s = 60.0;
+    e.profile.duration_s = 100.0;
+    e.run.reps = 2;
+    t0 = guard_wall_s();
+    run(&e, 2, &sum);
+    wall = guard_wall_s() - t0;
+    printf("  finding: %s (wall %.2f s)\n", sum.finding, wall);
+    CHECK_NEAR(sum.metric[RM_STOPPED].mean, 1.0, 0.0);
+    assert_non_null(strstr(sum.finding, "simulated time stands still at t = 0 s"));
+    assert_true(wall < 60.0);
+    results_summary_fini(&sum);
 }
 
 /* Leaky handlers on reused sessions: a request that fails upstream (p = 0.5)
