@@ -864,6 +864,15 @@ static void degradation_protective_keeps_clients(void **state)
     results_summary_fini(&sum);
 }
 
+/* refusal_causes' system: one_queue with 1,000 s after a 20 s warm-up, 4 replications. */
+static void loss_queue(struct experiment *e, double lambda, double svc)
+{
+    one_queue(e, lambda, svc);
+    e->profile.duration_s = 1000.0;
+    e->profile.warmup_s = 20.0;
+    e->run.reps = 4;
+}
+
 /* Each limit's refusals land in its own part of error_rate_rejected.  One
  * request per connection and no CPU: a request holds its connection, its
  * in-flight slot and its handler task for exactly its upstream time, so a
@@ -880,10 +889,7 @@ static void refusal_causes(void **state)
     for (size_t k = 0; k < sizeof part / sizeof part[0]; k++) {
         struct experiment e;
         struct exp_summary sum;
-        one_queue(&e, lambda, svc);
-        e.profile.duration_s = 1000.0;
-        e.profile.warmup_s = 20.0;
-        e.run.reps = 4;
+        loss_queue(&e, lambda, svc);
         switch (part[k]) {
         case RM_ERROR_RATE_REJECTED_INFLIGHT:
             e.design.server.max_inflight = c;
@@ -921,14 +927,11 @@ static void refusal_causes(void **state)
         }
         results_summary_fini(&sum);
     }
-    /* Two limits at once: bodies over their mean refused (413) before the
-     * in-flight cap is consulted; the parts add up to the whole. */
+    /* Two limits at once: the in-flight cap, then bodies over their mean
+     * refused (413) among the admitted; the parts add up to the whole. */
     struct experiment e;
     struct exp_summary sum;
-    one_queue(&e, lambda, svc);
-    e.profile.duration_s = 1000.0;
-    e.profile.warmup_s = 20.0;
-    e.run.reps = 4;
+    loss_queue(&e, lambda, svc);
     e.design.server.max_inflight = c;
     e.profile.request_bytes = sim_dist_exponential(1000.0);
     e.design.server.body_limit_bytes = 1000.0;
