@@ -82,20 +82,6 @@ static void print_peak_windows(const struct exp_summary *sum, int w)
     }
 }
 
-/* The largest mean among metrics [lo, hi] that pass `keep` (NULL: all), or -1
- * when none is above zero. */
-static int largest(const struct exp_summary *sum, int lo, int hi, bool (*keep)(int))
-{
-    int top = -1;
-    for (int m = lo; m <= hi; m++) {
-        if ((keep == NULL || keep(m)) && sum->metric[m].mean > 0.0 &&
-            (top < 0 || sum->metric[m].mean > sum->metric[top].mean)) {
-            top = m;
-        }
-    }
-    return top;
-}
-
 /* What the report's summary says of a cell: the matrix figure closest to its
  * limit (the design's own bound, else the review's yardstick; findings.h),
  * and which cause most errors have (for refusals, which limit refused). */
@@ -113,13 +99,16 @@ static void print_limit(const struct experiment *e, const struct exp_summary *su
         printf("closest to a limit: %s %s, %.0f%% of %s (%s)\n", findings_cols[b.col].title, v,
                100.0 * ci.mean / lim.value, l, lim.what); /* the closeness is clamped at 1 */
     }
-    int top = largest(sum, RM_ERROR_RATE_TIMEOUT, RM_ERROR_RATE_UPSTREAM_ERROR, NULL);
+    int top = -1;
+    for (int m = RM_ERROR_RATE_TIMEOUT; m <= RM_ERROR_RATE_UPSTREAM_ERROR; m++) {
+        if (sum->metric[m].mean > 0.0 && (top < 0 || sum->metric[m].mean > sum->metric[top].mean)) {
+            top = m;
+        }
+    }
     if (top >= 0) {
         printf("most errors: %s, %.3g%% of requests (of %.3g%% in all)", results_metrics[top].name,
                100.0 * sum->metric[top].mean, 100.0 * sum->metric[RM_ERROR_RATE].mean);
-        int why = top == RM_ERROR_RATE_REJECTED
-                      ? largest(sum, 0, RM_N - 1, results_metric_is_refusal_part)
-                      : -1;
+        int why = top == RM_ERROR_RATE_REJECTED ? results_top_refusal_part(sum) : -1;
         if (why >= 0) {
             printf("; the largest part %s, %.3g%%", results_metrics[why].name,
                    100.0 * sum->metric[why].mean);

@@ -245,15 +245,9 @@ static void q_backpressure(const struct design *d, const struct profile *const *
     add_ev(a, s, q, RM_QUEUED_BYTES_PEAK);
     size_t e = argmax(s, n, RM_ERROR_RATE_REJECTED);
     add_ev(a, s, e, RM_ERROR_RATE_REJECTED);
-    if (e != SIZE_MAX && s[e]->metric[RM_ERROR_RATE_REJECTED].mean > 0.0) {
-        int part = -1; /* which limit refused most there */
-        for (int m = 0; m < RM_N; m++) {
-            if (results_metric_is_refusal_part(m) &&
-                (part < 0 || s[e]->metric[m].mean > s[e]->metric[part].mean)) {
-                part = m;
-            }
-        }
-        add_ev(a, s, e, part);
+    int part = e != SIZE_MAX ? results_top_refusal_part(s[e]) : -1;
+    if (part >= 0) {
+        add_ev(a, s, e, part); /* which limit refused most there */
     }
     size_t dr = argmax(s, n, RM_SSE_EVENTS_DROPPED);
     if (dr != SIZE_MAX && pr[dr] && has_sse(pr[dr])) {

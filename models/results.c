@@ -109,6 +109,17 @@ void results_summary_fini(struct exp_summary *s)
     sim_loghist_fini(&s->latency);
 }
 
+int results_top_refusal_part(const struct exp_summary *s)
+{
+    int top = -1;
+    for (int m = RM_ERROR_RATE_REJECTED_CONNS; m <= RM_ERROR_RATE_REJECTED_SLOW_CLIENT; m++) {
+        if (s->metric[m].mean > 0.0 && (top < 0 || s->metric[m].mean > s->metric[top].mean)) {
+            top = m;
+        }
+    }
+    return top;
+}
+
 int results_metric_find(const char *name)
 {
     for (int i = 0; i < RM_N; i++) {

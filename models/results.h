@@ -223,5 +223,8 @@ static inline bool results_metric_is_refusal_part(int m)
 {
     return m >= RM_ERROR_RATE_REJECTED_CONNS && m <= RM_ERROR_RATE_REJECTED_SLOW_CLIENT;
 }
+/* The part of error_rate_rejected with the largest mean, or -1 when none is
+ * above zero: which limit refused most. */
+int results_top_refusal_part(const struct exp_summary *s);
 
 #endif
