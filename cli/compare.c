@@ -20,7 +20,6 @@
 #include "cli/cli.h"
 #include "cli/xpsetup.h"
 #include "models/config.h"
-#include "models/guard.h"
 #include "models/paired.h"
 #include "models/results.h"
 #include "models/trials.h"
@@ -332,35 +331,12 @@ int cli_compare(int argc, char **argv)
                 c.prof[p] = name;
             }
         }
-        /* One master seed and one replication count for every point: the pairing. */
-        c.seed = fl.have_seed ? fl.seed : pts[0].run.seed;
-        c.reps = fl.reps ? (unsigned)fl.reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);
-        c.conf = pts[0].run.confidence > 0 ? pts[0].run.confidence : 0.95;
-        xpsetup_apply_run_threads(&x, &pts[0]);
-        for (size_t i = 0; i < n_points; i++) {
-            pts[i].run.seed = c.seed;
-        }
-        if (fl.out_dir && x.exec.is_root) {
-            rc = args_out_dir("compare", fl.out_dir);
-        }
+        rc = xpsetup_pair_points(&x, &fl, pts, n_points, &c.seed, &c.reps, &c.conf);
     }
     if (rc == 0) {
-        struct trials_batch b = {.points = pts, .n_points = n_points, .rep_lo = 0, .rep_hi = c.reps};
-        size_t n = trials_batch_size(&b);
-        c.out = sim_xcalloc(n, sizeof *c.out);
-        struct sim_err *errs = sim_xcalloc(n, sizeof *errs);
-        struct xpsetup_progress xp = {.reps_per_point = c.reps, .points_total = n_points};
-        progress_init(&xp.pg, "compare", "reps", fl.quiet || !x.exec.is_root);
-        double t0 = guard_wall_s();
-        size_t failed = trials_run(&x.exec, &b, c.out, errs, xpsetup_progress_fn, &xp);
-        double wall = guard_wall_s() - t0;
-        progress_finish(&xp.pg);
-        for (size_t i = 0; i < n; i++) {
-            if (errs[i].code != SIM_OK) {
-                fprintf(stderr, "proxysim compare: %s, replication %zu (seed %" PRIu64 "): %s\n",
-                        pts[i / c.reps].name, i % c.reps, c.seed, errs[i].msg);
-            }
-        }
+        c.out = sim_xcalloc(n_points * c.reps, sizeof *c.out);
+        double wall;
+        size_t failed = xpsetup_run_points(&x, pts, n_points, c.reps, fl.quiet, c.out, &wall);
         c.res = sim_xcalloc(c.n_prof * RM_N, sizeof *c.res);
         double *xa = sim_xcalloc(c.reps, sizeof *xa), *xb = sim_xcalloc(c.reps, sizeof *xb);
         for (size_t p = 0; p < c.n_prof; p++) {
@@ -393,7 +369,6 @@ int cli_compare(int argc, char **argv)
             rc = 1;
         }
         free(c.res);
-        free(errs);
         free(c.out);
     }
     for (size_t i = 0; i < n_loaded; i++) {

@@ -25,7 +25,6 @@
 #include "cli/vary.h"
 #include "cli/xpsetup.h"
 #include "models/config.h"
-#include "models/guard.h"
 #include "models/results.h"
 #include "models/trials.h"
 #include "plots/chart.h"
@@ -323,35 +322,12 @@ int cli_sweep(int argc, char **argv)
         n_loaded += rc == 0;
     }
     if (rc == 0) {
-        sw.seed = fl.have_seed ? fl.seed : pts[0].run.seed;
-        sw.reps = fl.reps ? (unsigned)fl.reps : (pts[0].run.reps >= 2 ? pts[0].run.reps : 2);
-        sw.conf = pts[0].run.confidence > 0 ? pts[0].run.confidence : 0.95;
-        xpsetup_apply_run_threads(&x, &pts[0]);
-        for (size_t p = 0; p < sw.n_points; p++) {
-            pts[p].run.seed = sw.seed;
-        }
-        if (fl.out_dir && x.exec.is_root) {
-            rc = args_out_dir("sweep", fl.out_dir);
-        }
+        rc = xpsetup_pair_points(&x, &fl, pts, sw.n_points, &sw.seed, &sw.reps, &sw.conf);
     }
     if (rc == 0) {
-        struct trials_batch b = {.points = pts, .n_points = sw.n_points, .rep_lo = 0,
-                                 .rep_hi = sw.reps};
-        size_t n = trials_batch_size(&b);
-        struct trials_out *res = sim_xcalloc(n, sizeof *res);
-        struct sim_err *errs = sim_xcalloc(n, sizeof *errs);
-        struct xpsetup_progress xp = {.reps_per_point = sw.reps, .points_total = sw.n_points};
-        progress_init(&xp.pg, "sweep", "reps", fl.quiet || !x.exec.is_root);
-        double t0 = guard_wall_s();
-        size_t failed = trials_run(&x.exec, &b, res, errs, xpsetup_progress_fn, &xp);
-        double wall = guard_wall_s() - t0;
-        progress_finish(&xp.pg);
-        for (size_t i = 0; i < n; i++) {
-            if (errs[i].code != SIM_OK) {
-                fprintf(stderr, "proxysim sweep: %s, replication %zu (seed %" PRIu64 "): %s\n",
-                        pts[i / sw.reps].name, i % sw.reps, sw.seed, errs[i].msg);
-            }
-        }
+        struct trials_out *res = sim_xcalloc(sw.n_points * sw.reps, sizeof *res);
+        double wall;
+        size_t failed = xpsetup_run_points(&x, pts, sw.n_points, sw.reps, fl.quiet, res, &wall);
         sw.ci = sim_xcalloc(sw.n_points * RM_N, sizeof *sw.ci);
         double *col = sim_xcalloc(sw.reps, sizeof *col);
         for (size_t p = 0; p < sw.n_points; p++) {
@@ -380,7 +356,6 @@ int cli_sweep(int argc, char **argv)
             rc = 1;
         }
         free(sw.ci);
-        free(errs);
         free(res);
     }
     for (size_t i = 0; i < n_loaded; i++) {

@@ -6,6 +6,7 @@
 
 #include "cli/args.h"
 #include "models/config.h"
+#include "models/guard.h"
 #include "models/results.h"
 #include "sim/check.h"
 
@@ -13,6 +14,7 @@
 #include "cli/mpi_runner.h"
 #endif
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +150,47 @@ int xpsetup_check_vary(const char *cmd, const char *scenario, const char *const 
     }
     config_free_experiment(&e);
     return rc;
+}
+
+int xpsetup_pair_points(struct xpsetup *x, const struct xpsetup_flags *fl,
+                        struct experiment *points, size_t n_points, uint64_t *seed,
+                        unsigned *reps, double *conf)
+{
+    const struct run_params *first = &points[0].run;
+    *seed = fl->have_seed ? fl->seed : first->seed;
+    *reps = fl->reps ? (unsigned)fl->reps : (first->reps >= 2 ? first->reps : 2);
+    *conf = first->confidence > 0 ? first->confidence : 0.95;
+    xpsetup_apply_run_threads(x, &points[0]);
+    for (size_t i = 0; i < n_points; i++) {
+        points[i].run.seed = *seed;
+    }
+    if (fl->out_dir && x->exec.is_root) {
+        return args_out_dir(x->cmd, fl->out_dir);
+    }
+    return 0;
+}
+
+size_t xpsetup_run_points(const struct xpsetup *x, const struct experiment *points,
+                          size_t n_points, unsigned reps, bool quiet, struct trials_out *out,
+                          double *wall_s)
+{
+    struct trials_batch b = {.points = points, .n_points = n_points, .rep_lo = 0, .rep_hi = reps};
+    size_t n = trials_batch_size(&b);
+    struct sim_err *errs = sim_xcalloc(n, sizeof *errs);
+    struct xpsetup_progress xp = {.reps_per_point = reps, .points_total = n_points};
+    progress_init(&xp.pg, x->cmd, "reps", quiet || !x->exec.is_root);
+    double t0 = guard_wall_s();
+    size_t failed = trials_run(&x->exec, &b, out, errs, xpsetup_progress_fn, &xp);
+    *wall_s = guard_wall_s() - t0;
+    progress_finish(&xp.pg);
+    for (size_t i = 0; i < n; i++) {
+        if (errs[i].code != SIM_OK) {
+            fprintf(stderr, "proxysim %s: %s, replication %zu (seed %" PRIu64 "): %s\n", x->cmd,
+                    points[i / reps].name, i % reps, points[i / reps].run.seed, errs[i].msg);
+        }
+    }
+    free(errs);
+    return failed;
 }
 
 char *xpsetup_path(const char *dir, const char *name)

@@ -77,6 +77,26 @@ int xpsetup_load(const char *cmd, const char *scenario, const char *const *sets,
 int xpsetup_check_vary(const char *cmd, const char *scenario, const char *const *sets,
                        size_t n_sets, const char *const *assignments, size_t n);
 
+/* Pairs the points of compare and sweep: every point gets one master seed
+ * and one replication count, so that they see the same random numbers and
+ * their differences are paired.  The seed is --seed, else the first point's
+ * run.seed; the count --reps, else its run.reps but at least 2 (a CI needs
+ * two); *conf its run.confidence, else 0.95.  Its run.threads sizes the
+ * executor (xpsetup_apply_run_threads), and --out's directory is created on
+ * the root.  Returns 0 or 2 (message printed). */
+int xpsetup_pair_points(struct xpsetup *x, const struct xpsetup_flags *fl,
+                        struct experiment *points, size_t n_points, uint64_t *seed,
+                        unsigned *reps, double *conf);
+
+/* Runs replications [0, reps) of each point on x's executor, replication r
+ * of point i into out[i * reps + r], behind the progress line (none when
+ * quiet, nor off the root), then prints one line per failed replication with
+ * its point and seed.  *wall_s: how long the batch took.  Returns the number
+ * of failed replications. */
+size_t xpsetup_run_points(const struct xpsetup *x, const struct experiment *points,
+                          size_t n_points, unsigned reps, bool quiet, struct trials_out *out,
+                          double *wall_s);
+
 /* dir/name in a new buffer (free it). */
 char *xpsetup_path(const char *dir, const char *name);
 /* Full precision, the shortest text that reads back to the same double; empty for NAN. */
