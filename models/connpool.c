@@ -191,19 +191,33 @@ static void grant(struct connpool *cp, struct upconn *c, struct connpool_req *rq
     rq->fn(cp->s, rq->who, c, CONNPOOL_OK);
 }
 
-static void connect_done(struct sim *s, void *subject, void *object)
+/* c, opened for rq, is up: its first stream serves rq, and with HTTP/2 its
+ * other streams are offered to later requests. */
+static void connected(struct connpool *cp, struct upconn *c, struct connpool_req *rq)
 {
-    (void)s;
-    (void)object;
-    struct upconn *c = subject;
-    struct connpool *cp = c->cp;
-    struct connpool_req *rq = c->rq;
-    c->rq = NULL;
     c->streams = 1;
     if ((double)c->streams < cp->max_streams) {
         list_front(cp, c);
     }
     rq->fn(cp->s, rq->who, c, CONNPOOL_OK);
+}
+
+/* The request a scheduled connect was opened for; c holds it only until the
+ * connect completes or times out. */
+static struct connpool_req *take_req(struct upconn *c)
+{
+    struct connpool_req *rq = c->rq;
+    c->rq = NULL;
+    return rq;
+}
+
+static void connect_done(struct sim *s, void *subject, void *object)
+{
+    (void)s;
+    (void)object;
+    struct upconn *c = subject;
+    struct connpool_req *rq = take_req(c);
+    connected(c->cp, c, rq);
 }
 
 static void connect_timed_out(struct sim *s, void *subject, void *object)
@@ -212,8 +226,7 @@ static void connect_timed_out(struct sim *s, void *subject, void *object)
     (void)object;
     struct upconn *c = subject;
     struct connpool *cp = c->cp;
-    struct connpool_req *rq = c->rq;
-    c->rq = NULL;
+    struct connpool_req *rq = take_req(c);
     cp->n_connect_timeouts++;
     /* The handshake never completed: no TIME_WAIT on our side. */
     conn_close(cp, c, false);
@@ -254,11 +267,7 @@ static void open_for(struct connpool *cp, struct connpool_req *rq)
         return;
     }
     if (cost <= 0.0) {
-        c->streams = 1;
-        if ((double)c->streams < cp->max_streams) {
-            list_front(cp, c);
-        }
-        rq->fn(cp->s, rq->who, c, CONNPOOL_OK);
+        connected(cp, c, rq);
         return;
     }
     c->rq = rq;
