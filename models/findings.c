@@ -153,29 +153,32 @@ bool findings_spawn_bounded(const struct design *d)
 
 static bool usable(const struct sim_ci *ci) { return ci->n > 0 && !isnan(ci->mean); }
 
-/* The profile where metric m has its largest mean (SIZE_MAX: none measured). */
-static size_t argmax(const struct exp_summary *const *s, size_t n, int m)
+/* The profile where metric m has its largest (else smallest) mean, the first
+ * of equals; SIZE_MAX: none measured. */
+static size_t arg_extreme(const struct exp_summary *const *s, size_t n, int m, bool largest)
 {
     size_t best = SIZE_MAX;
     for (size_t p = 0; p < n; p++) {
-        if (s[p] && usable(&s[p]->metric[m]) &&
-            (best == SIZE_MAX || s[p]->metric[m].mean > s[best]->metric[m].mean)) {
+        if (!s[p] || !usable(&s[p]->metric[m])) {
+            continue;
+        }
+        double v = s[p]->metric[m].mean;
+        if (best == SIZE_MAX ||
+            (largest ? v > s[best]->metric[m].mean : v < s[best]->metric[m].mean)) {
             best = p;
         }
     }
     return best;
 }
 
+static size_t argmax(const struct exp_summary *const *s, size_t n, int m)
+{
+    return arg_extreme(s, n, m, true);
+}
+
 static size_t argmin(const struct exp_summary *const *s, size_t n, int m)
 {
-    size_t best = SIZE_MAX;
-    for (size_t p = 0; p < n; p++) {
-        if (s[p] && usable(&s[p]->metric[m]) &&
-            (best == SIZE_MAX || s[p]->metric[m].mean < s[best]->metric[m].mean)) {
-            best = p;
-        }
-    }
-    return best;
+    return arg_extreme(s, n, m, false);
 }
 
 static void add_ev(struct findings_answer *a, const struct exp_summary *const *s, size_t p, int m)
