@@ -20,6 +20,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "models/config.h"
+#include "models/guard.h"
 #include "models/presets.h"
 #include "models/proxy.h"
 #include "sim/check.h"
@@ -38,14 +39,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
-
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* ---- M/M/1 ---- */
 
@@ -117,9 +110,9 @@ static struct mm1_result mm1_run(uint64_t customers, uint64_t seed, uint64_t rep
     sim_tally_init(&m.sojourn);
     sim_schedule(s, sim_exp(sim_rng(s, MM1_ARRIVALS), m.mean_gap_s), 0, mm1_arrive, &m,
                  NULL);
-    double t0 = wall_s();
+    double t0 = guard_wall_s();
     sim_run(s, INFINITY);
-    double t1 = wall_s();
+    double t1 = guard_wall_s();
     struct mm1_result r = {.customers = m.sojourn.n,
                            .events = s->n_events,
                            .wall_s = t1 - t0,
@@ -154,9 +147,9 @@ static struct mm1_result hold_run(uint64_t pending, uint64_t events, uint64_t se
     for (uint64_t i = 0; i < pending; i++) {
         sim_schedule(s, sim_exp(sim_rng(s, 0), 1.0), 0, hold_fire, &h, NULL);
     }
-    double t0 = wall_s();
+    double t0 = guard_wall_s();
     sim_run(s, INFINITY);
-    double t1 = wall_s();
+    double t1 = guard_wall_s();
     struct mm1_result r = {.events = s->n_events,
                            .wall_s = t1 - t0,
                            .pending_bytes = (double)evq_footprint_bytes(&s->q)};
@@ -196,9 +189,9 @@ static double run_model(const struct experiment *e, const struct sim_opts *so,
     struct sim *s = sim_create(so);
     struct proxy *px = proxy_create(s, e);
     proxy_results_init(&e->profile, r);
-    double t0 = wall_s();
+    double t0 = guard_wall_s();
     proxy_run(px);
-    double wall = wall_s() - t0;
+    double wall = guard_wall_s() - t0;
     proxy_collect(px, r);
     proxy_destroy(px);
     sim_destroy(s);
@@ -388,9 +381,9 @@ int cli_bench(int argc, char **argv)
         struct reps_ctx c = {.customers = customers, .seed = seed};
         c.mean_sojourn = sim_xcalloc(reps, sizeof *c.mean_sojourn);
         struct sim_replicate_opts ro = {.n_threads = (unsigned)threads};
-        double t0 = wall_s();
+        double t0 = guard_wall_s();
         size_t failed = sim_replicate(reps, reps_trial, &c, &ro, NULL);
-        double t1 = wall_s();
+        double t1 = guard_wall_s();
         struct sim_ci ci = sim_ci_compute(c.mean_sojourn, reps, 0.95);
         printf("model=reps threads=%u reps=%" PRIu64 " customers=%" PRIu64
                " wall_s=%.4f reps_per_s=%.3f customers_per_s=%.0f mean_sojourn_s=%.4f"

@@ -1,19 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli/progress.h"
 
+#include "models/guard.h"
+
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define BAR_WIDTH 24
-
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 void progress_init(struct progress *p, const char *label, const char *unit, bool quiet)
 {
@@ -21,7 +15,7 @@ void progress_init(struct progress *p, const char *label, const char *unit, bool
     p->label = label;
     p->unit = unit;
     p->enabled = !quiet && isatty(STDERR_FILENO);
-    p->start_s = p->last_draw_s = mono_s();
+    p->start_s = p->last_draw_s = guard_wall_s();
 }
 
 void progress_set_outer(struct progress *p, size_t done, size_t total, const char *unit)
@@ -37,7 +31,7 @@ void progress_update(void *vp, size_t done, size_t total)
     if (!p->enabled || total == 0) {
         return;
     }
-    double now = mono_s();
+    double now = guard_wall_s();
     double elapsed = now - p->start_s;
     /* Quiet for the first second, then at most ten redraws a second, and always the last. */
     if (elapsed < 1.0 || (now - p->last_draw_s < 0.1 && done < total)) {

@@ -27,6 +27,7 @@
 #include "cli/progress.h"
 #include "models/config.h"
 #include "models/findings.h"
+#include "models/guard.h"
 #include "models/proxy.h"
 #include "models/results.h"
 #include "plots/axis.h"
@@ -47,7 +48,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef PROXYSIM_VERSION
@@ -1500,13 +1500,6 @@ static void report_free(struct report *r)
     table_destroy(r->table);
 }
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int parse(struct report *r, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -1640,7 +1633,7 @@ int cli_report(int argc, char **argv)
     }
     default_names(&r);
     build_command(&r, argc, argv);
-    double t_start = wall_now();
+    double t_start = guard_wall_s();
 
     r.cells = sim_xcalloc(r.nd * r.np, sizeof *r.cells);
     for (size_t d = 0; d < r.nd; d++) {
@@ -1720,7 +1713,7 @@ int cli_report(int argc, char **argv)
     findings_section(&r, recos, &n_recos, r.nd * FQ_N);
     recommendations_section(&r, recos, n_recos);
     free(recos);
-    method_section(&r, wall_now() - t_start);
+    method_section(&r, guard_wall_s() - t_start);
 
     /* Every metric of every cell, tidy, through the shared table writer. */
     r.table = table_create();
@@ -1755,7 +1748,7 @@ int cli_report(int argc, char **argv)
         fprintf(stderr,
                 "proxysim %s: %s/report.md and report.html, %zu charts, %.1f s; widest matrix CI "
                 "+-%.1f%% (%s)\n",
-                CMD, r.out_dir, r.n_charts, wall_now() - t_start, 100.0 * r.widest_rel,
+                CMD, r.out_dir, r.n_charts, guard_wall_s() - t_start, 100.0 * r.widest_rel,
                 r.widest_what);
     }
     report_free(&r);

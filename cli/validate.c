@@ -24,6 +24,7 @@
  */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "models/guard.h"
 #include "models/qmodel.h"
 #include "models/qtheory.h"
 #include "sim/check.h"
@@ -38,7 +39,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #define FAMILY_ALPHA 0.05
 #define SERVICE_MEAN_S 0.010 /* 10 ms: every model's time unit */
@@ -274,13 +274,6 @@ struct vrow {
     bool pass;
 };
 
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int write_csv(const char *dir, const struct vrow *rows, size_t n_rows, double family_conf,
                      uint64_t seed, size_t reps)
 {
@@ -393,9 +386,9 @@ int cli_validate(int argc, char **argv)
     printf("proxysim validate: master_seed=%" PRIu64 " replications=%zu threads=%u%s\n", seed,
            vr.reps, n_threads, quick ? " (quick)" : "");
     fflush(stdout);
-    double t0 = wall_s();
+    double t0 = guard_wall_s();
     size_t n_failed = sim_replicate(n_trials, run_trial, &vr, &ropts, errs);
-    double elapsed = wall_s() - t0;
+    double elapsed = guard_wall_s() - t0;
     for (size_t i = 0; i < n_trials && n_failed > 0; i++) {
         if (errs[i].code != SIM_OK) {
             fprintf(stderr, "proxysim validate: trial %zu failed: %s\n", i, errs[i].msg);

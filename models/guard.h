@@ -54,6 +54,8 @@ bool guard_check(struct guard *g, struct sim *s, double memory_bytes,
 /* Least-squares slope (per second) of a level series' window means over
  * windows [from, to); NAN with fewer than 3 windows. */
 double guard_slope_per_s(const struct sim_tseries *ts, size_t from, size_t to);
+/* Seconds on the monotonic wall clock, from an arbitrary origin: for the wall
+ * budget and the elapsed times commands print, never for simulated time. */
 double guard_wall_s(void);
 
 #endif
