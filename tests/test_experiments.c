@@ -21,6 +21,7 @@
 #include "models/results.h"
 #include "models/trials.h"
 #include "sim/check.h"
+#include "tests/reps.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -36,27 +37,14 @@
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
 
-static struct schedule_point rate_pt[1];
-
-/* The proxy reduced to one M/M/c queue (as test_proxy.c does): Poisson
- * arrivals, one request per connection, no CPU, connections that never expire. */
+/* The proxy reduced to one M/M/c queue (reps.h, as test_proxy.c uses it) with
+ * c upstream connections. */
 static void one_queue(struct experiment *e, double lambda, double service_mean_s, unsigned c)
 {
-    presets_default_experiment(e);
-    struct profile *p = &e->profile;
-    rate_pt[0] = (struct schedule_point){.at_s = 0.0, .value = lambda};
-    p->rate_per_s = (struct schedule){1, rate_pt};
-    p->upstream_service_s = sim_dist_exponential(service_mean_s);
-    p->requests_per_conn = sim_dist_deterministic(1.0);
-    struct design *d = &e->design;
-    d->executor.cpu = (struct cpu_costs){0};
-    d->upstream.connect_s = 0.0;
-    d->upstream.idle_timeout_s = INFINITY;
-    d->upstream.time_wait_s = 0.0;
-    d->upstream.max_conns = c;
-    d->sessions.max_sessions = INFINITY;
-    p->duration_s = 400.0;
-    p->warmup_s = 50.0;
+    one_queue_experiment(e, lambda, service_mean_s);
+    e->design.upstream.max_conns = c;
+    e->profile.duration_s = 400.0;
+    e->profile.warmup_s = 50.0;
     e->run.seed = 20251101;
 }
 

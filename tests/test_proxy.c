@@ -46,24 +46,10 @@
         }                                                                                          \
     } while (0)
 
-static struct schedule_point rate_pt[1];
-
-/* One queue: Poisson arrivals, one request per connection, no CPU, no session
- * lock, no buffers pooled, no faults, connections that never expire. */
+/* One queue (reps.h) judged at 99%. */
 static void one_queue(struct experiment *e, double lambda, double service_mean_s)
 {
-    presets_default_experiment(e);
-    struct profile *p = &e->profile;
-    rate_pt[0] = (struct schedule_point){.at_s = 0.0, .value = lambda};
-    p->rate_per_s = (struct schedule){1, rate_pt};
-    p->upstream_service_s = sim_dist_exponential(service_mean_s);
-    p->requests_per_conn = sim_dist_deterministic(1.0);
-    struct design *d = &e->design;
-    d->executor.cpu = (struct cpu_costs){0};
-    d->upstream.connect_s = 0.0;
-    d->upstream.idle_timeout_s = INFINITY;
-    d->upstream.time_wait_s = 0.0;
-    d->sessions.max_sessions = INFINITY;
+    one_queue_experiment(e, lambda, service_mean_s);
     e->run.confidence = 0.99;
 }
 
@@ -214,30 +200,18 @@ static void port_exhaustion(void **state)
     results_summary_fini(&sum);
 }
 
-static struct schedule_point clients_pt[1];
-
 /* N GET streams living forever, E events/s each, a task per event living L. */
 static void streams(struct experiment *e, double n, double ev_per_s, double life_s)
 {
-    presets_default_experiment(e);
-    struct profile *p = &e->profile;
-    p->arrivals = ARRIVALS_CLOSED;
-    clients_pt[0] = (struct schedule_point){.at_s = 0.0, .value = n};
-    p->clients = (struct schedule){1, clients_pt};
-    p->think_s = sim_dist_deterministic(0.0);
-    p->mix = (struct request_mix){.get_sse_p = 1.0};
-    p->sse.lifetime_s = sim_dist_deterministic(1e9);
-    p->sse.event_gap_s = sim_dist_exponential(1.0 / ev_per_s);
-    p->duration_s = 200.0;
-    p->warmup_s = 10.0;
+    streams_experiment(e, n, ev_per_s);
+    e->profile.duration_s = 200.0;
+    e->profile.warmup_s = 10.0;
     struct design *d = &e->design;
     d->spawn.per_conn.enabled = false;
     d->spawn.per_stream.enabled = false;
     d->spawn.per_upstream_conn.enabled = false;
     d->spawn.per_event = (struct spawn_site){.enabled = true, .max_live = INFINITY,
                                              .lifetime_s = life_s};
-    d->sse.keepalive_s = d->sse.keepalive2_s = INFINITY;
-    d->upstream.connect_s = 0.0;
     e->run.reps = 5;
     e->run.confidence = 0.99;
 }

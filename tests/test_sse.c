@@ -17,29 +17,18 @@
 
 #include <gsl/gsl_rng.h>
 
-static struct schedule_point clients_pt[1];
-
 /* N GET streams that never end on their own, E events/s each (exponential
- * gaps), no CPU cost, instant connects, no keepalives. */
+ * gaps), no CPU cost, instant connects, no keepalives (reps.h), no tasks per
+ * connection. */
 static void streams(struct experiment *e, double n, double ev_per_s)
 {
-    presets_default_experiment(e);
-    struct profile *p = &e->profile;
-    p->arrivals = ARRIVALS_CLOSED;
-    clients_pt[0] = (struct schedule_point){.at_s = 0.0, .value = n};
-    p->clients = (struct schedule){1, clients_pt};
-    p->think_s = sim_dist_deterministic(0.0);
-    p->mix = (struct request_mix){.get_sse_p = 1.0};
-    p->sse.lifetime_s = sim_dist_deterministic(1e9);
-    p->sse.event_gap_s = sim_dist_exponential(1.0 / ev_per_s);
-    p->duration_s = 60.0;
-    p->warmup_s = 0.0;
+    streams_experiment(e, n, ev_per_s);
+    e->profile.duration_s = 60.0;
+    e->profile.warmup_s = 0.0;
     struct design *d = &e->design;
     d->executor.cpu = (struct cpu_costs){0};
     d->spawn.per_conn.enabled = false;
     d->spawn.per_upstream_conn.enabled = false;
-    d->sse.keepalive_s = d->sse.keepalive2_s = INFINITY;
-    d->upstream.connect_s = 0.0;
     d->upstream.time_wait_s = 0.0;
     d->upstream.idle_timeout_s = INFINITY;
     d->sessions.max_sessions = INFINITY;
