@@ -91,14 +91,6 @@ struct cmp_run {
     struct paired_result *res; /* n_prof x RM_N */
 };
 
-static void metric_column(const struct cmp_run *c, size_t point, int m, double *x)
-{
-    for (unsigned r = 0; r < c->reps; r++) {
-        const struct trials_out *t = &c->out[point * c->reps + r];
-        x[r] = t->status == SIM_OK ? t->metric[m] : NAN;
-    }
-}
-
 static int write_csv(const struct cmp_run *c, const char *path)
 {
     FILE *f = fopen(path, "w");
@@ -341,8 +333,8 @@ int cli_compare(int argc, char **argv)
         double *xa = sim_xcalloc(c.reps, sizeof *xa), *xb = sim_xcalloc(c.reps, sizeof *xb);
         for (size_t p = 0; p < c.n_prof; p++) {
             for (int m = 0; m < RM_N; m++) {
-                metric_column(&c, 2 * p, m, xa);
-                metric_column(&c, 2 * p + 1, m, xb);
+                trials_metric_column(c.out, 2 * p, c.reps, m, xa);
+                trials_metric_column(c.out, 2 * p + 1, c.reps, m, xb);
                 paired_compare(xa, xb, c.reps, c.conf, paired_metric_direction(m),
                                &c.res[p * RM_N + (size_t)m]);
             }

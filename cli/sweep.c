@@ -332,10 +332,7 @@ int cli_sweep(int argc, char **argv)
         double *col = sim_xcalloc(sw.reps, sizeof *col);
         for (size_t p = 0; p < sw.n_points; p++) {
             for (int m = 0; m < RM_N; m++) {
-                for (unsigned r = 0; r < sw.reps; r++) {
-                    const struct trials_out *t = &res[p * sw.reps + r];
-                    col[r] = t->status == SIM_OK ? t->metric[m] : NAN;
-                }
+                trials_metric_column(res, p, sw.reps, m, col);
                 sw.ci[p * RM_N + (size_t)m] = sim_ci_compute(col, sw.reps, sw.conf);
             }
         }

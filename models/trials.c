@@ -59,6 +59,15 @@ size_t trials_run(const struct trials_exec *x, const struct trials_batch *b,
     return x->run(x->self, n, batch_trial, &c, out, sizeof *out, errs, progress, progress_ctx);
 }
 
+void trials_metric_column(const struct trials_out *out, size_t point, unsigned reps, int m,
+                          double *x)
+{
+    for (unsigned r = 0; r < reps; r++) {
+        const struct trials_out *t = &out[point * reps + r];
+        x[r] = t->status == SIM_OK ? t->metric[m] : NAN;
+    }
+}
+
 static size_t threads_run(void *self, size_t n, sim_trial_fn *fn, void *ctx, void *results,
                           size_t result_bytes, struct sim_err *errs, sim_progress_fn *progress,
                           void *progress_ctx)

@@ -86,6 +86,12 @@ size_t trials_run(const struct trials_exec *x, const struct trials_batch *b,
                   struct trials_out *out, struct sim_err *errs, sim_progress_fn *progress,
                   void *progress_ctx);
 
+/* Metric m of replications 0..reps-1 of point `point`, from the out of a batch
+ * of reps replications a point, into x[0..reps-1]; NAN for a replication that
+ * failed, so that a CI skips it (sim_ci_compute) instead of counting it. */
+void trials_metric_column(const struct trials_out *out, size_t point, unsigned reps, int m,
+                          double *x);
+
 /* One trial, in the caller's thread: replication rep of experiment e. */
 int trials_run_one(const struct experiment *e, unsigned rep, struct trials_out *out,
                    struct sim_err *err);

@@ -58,13 +58,6 @@ static void run_pair(const struct experiment *a, const struct experiment *b, uns
     assert_int_equal(trials_run(&x, &bt, *out, NULL, NULL, NULL), 0);
 }
 
-static void column(const struct trials_out *o, size_t point, unsigned reps, int m, double *x)
-{
-    for (unsigned r = 0; r < reps; r++) {
-        x[r] = o[point * reps + r].metric[m];
-    }
-}
-
 static void compare_identical(void **state)
 {
     (void)state;
@@ -80,8 +73,8 @@ static void compare_identical(void **state)
     run_pair(&a, &b, R, &o);
     double xa[R], xb[R];
     for (int m = 0; m < RM_N; m++) {
-        column(o, 0, R, m, xa);
-        column(o, 1, R, m, xb);
+        trials_metric_column(o, 0, R, m, xa);
+        trials_metric_column(o, 1, R, m, xb);
         struct paired_result pr;
         paired_compare(xa, xb, R, 0.95, paired_metric_direction(m), &pr);
         if (pr.diff.n >= 2) {
@@ -113,8 +106,8 @@ static void compare_larger_pool(void **state)
     run_pair(&a, &b, R, &o);
     double xa[R], xb[R];
     struct paired_result pr;
-    column(o, 0, R, RM_POOL_WAIT_MEAN_S, xa);
-    column(o, 1, R, RM_POOL_WAIT_MEAN_S, xb);
+    trials_metric_column(o, 0, R, RM_POOL_WAIT_MEAN_S, xa);
+    trials_metric_column(o, 1, R, RM_POOL_WAIT_MEAN_S, xb);
     paired_compare(xa, xb, R, 0.95, paired_metric_direction(RM_POOL_WAIT_MEAN_S), &pr);
     printf("  pool_wait_mean_s: c=5 %g, c=6 %g, diff %g [%g, %g], verdict %s\n", pr.a.mean,
            pr.b.mean, pr.diff.mean, pr.diff.lo, pr.diff.hi, paired_verdict_name(pr.verdict));
@@ -125,8 +118,8 @@ static void compare_larger_pool(void **state)
      * start, which the pool size reorders, so the designs share less noise. */
     static const int lat[] = {RM_LATENCY_P50_S, RM_LATENCY_MEAN_S};
     for (size_t i = 0; i < 2; i++) {
-        column(o, 0, R, lat[i], xa);
-        column(o, 1, R, lat[i], xb);
+        trials_metric_column(o, 0, R, lat[i], xa);
+        trials_metric_column(o, 1, R, lat[i], xb);
         paired_compare(xa, xb, R, 0.95, PAIRED_LOWER_BETTER, &pr);
         printf("  %s: paired half %g, Welch half %g, ratio %.2f\n", results_metrics[lat[i]].name,
                pr.diff.half, pr.welch.half, pr.width_ratio);
