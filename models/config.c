@@ -1226,6 +1226,24 @@ static const char *const dist_kind_list =
     "deterministic, exponential, uniform, normal, lognormal, gamma, weibull, pareto, "
     "hyperexponential, empirical";
 
+/* One pair of a mapping: its key node, value node and key text.  libyaml takes
+ * any node as a key; ours are plain scalars, so another key (or a pair with no
+ * value) is refused here, at path, as not being `expected`.  Returns SIM_OK or
+ * that error. */
+static int pair_read(struct doc *d, const yaml_node_pair_t *pr, const char *path,
+                     const char *expected, const yaml_node_t **kn, const yaml_node_t **vn,
+                     const char **name)
+{
+    *kn = yaml_document_get_node(d->y, pr->key);
+    *vn = yaml_document_get_node(d->y, pr->value);
+    *name = scalar_text(*kn);
+    if (*name == NULL || *vn == NULL) {
+        return errn(d, *kn, path, "wrong type (got %s as a key, expected %s)",
+                    *kn ? node_type_name(*kn) : "nothing", expected);
+    }
+    return SIM_OK;
+}
+
 /* {dist: kind, params...} -> *out (empirical samples owned by *out). */
 static int parse_dist(struct doc *d, const struct key *k, const yaml_node_t *map, const char *path,
                       struct sim_dist *out)
@@ -1235,12 +1253,11 @@ static int parse_dist(struct doc *d, const struct key *k, const yaml_node_t *map
     char sub[CONFIG_PATH_MAX + 16], got[64];
     for (const yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
          pr++) {
-        const yaml_node_t *kn = yaml_document_get_node(d->y, pr->key);
-        const yaml_node_t *vn = yaml_document_get_node(d->y, pr->value);
-        const char *name = scalar_text(kn);
-        if (name == NULL || vn == NULL) {
-            return errn(d, kn, path, "wrong type (got %s as a key, expected a parameter name)",
-                        kn ? node_type_name(kn) : "nothing");
+        const yaml_node_t *kn, *vn;
+        const char *name;
+        int rc = pair_read(d, pr, path, "a parameter name", &kn, &vn, &name);
+        if (rc != SIM_OK) {
+            return rc;
         }
         int p = 0;
         while (p < DP_N && strcmp(dparams[p].name, name) != 0) {
@@ -2262,13 +2279,12 @@ static int walk(struct doc *d, enum config_kind kind, void *out, const yaml_node
     char full[CONFIG_PATH_MAX], got[64];
     for (const yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
          pr++) {
-        const yaml_node_t *kn = yaml_document_get_node(d->y, pr->key);
-        const yaml_node_t *vn = yaml_document_get_node(d->y, pr->value);
-        const char *name = scalar_text(kn);
-        if (name == NULL || vn == NULL) {
-            return errn(d, kn, prefix[0] ? prefix : "(document)",
-                        "wrong type (got %s as a key, expected a plain key)",
-                        kn ? node_type_name(kn) : "nothing");
+        const yaml_node_t *kn, *vn;
+        const char *name;
+        int rc = pair_read(d, pr, prefix[0] ? prefix : "(document)", "a plain key", &kn, &vn,
+                           &name);
+        if (rc != SIM_OK) {
+            return rc;
         }
         if (prefix[0] && strlen(prefix) + strlen(name) + 2 > sizeof full) {
             return errn(d, kn, prefix, "unknown key (got '%s', expected a key of %s)",
@@ -2299,8 +2315,8 @@ static int walk(struct doc *d, enum config_kind kind, void *out, const yaml_node
             }
             if (kind == CONFIG_SCENARIO &&
                 (strcmp(name, "profile") == 0 || strcmp(name, "design") == 0)) {
-                int rc = scenario_part(d, name[0] == 'p' ? CONFIG_PROFILE : CONFIG_DESIGN, kn, vn,
-                                       out, sc);
+                rc = scenario_part(d, name[0] == 'p' ? CONFIG_PROFILE : CONFIG_DESIGN, kn, vn,
+                                   out, sc);
                 if (rc != SIM_OK) {
                     return rc;
                 }
@@ -2313,7 +2329,7 @@ static int walk(struct doc *d, enum config_kind kind, void *out, const yaml_node
                 return errn(d, kn, full, "duplicate key (got '%s' twice, expected each key once)", full);
             }
             d->seen[ki] = 1;
-            int rc = set_node(d, (size_t)ki, out, vn);
+            rc = set_node(d, (size_t)ki, out, vn);
             if (rc != SIM_OK) {
                 return rc;
             }
@@ -2321,7 +2337,7 @@ static int walk(struct doc *d, enum config_kind kind, void *out, const yaml_node
         }
         if (key_is_section(kind, full)) {
             if (vn->type == YAML_MAPPING_NODE) {
-                int rc = walk(d, kind, out, vn, full, sc);
+                rc = walk(d, kind, out, vn, full, sc);
                 if (rc != SIM_OK) {
                     return rc;
                 }

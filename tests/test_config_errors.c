@@ -44,6 +44,17 @@ static void test_unknown_key(void **state)
                                      "expected a design key; did you mean 'idle_timeout'?)");
 }
 
+/* libyaml takes any node as a key; the loader refuses all but plain scalars,
+ * in a section and among a distribution's parameters alike. */
+static void test_key_not_scalar(void **state)
+{
+    (void)state;
+    expect_error("key_not_scalar.yaml",
+                 "5:3: upstream: wrong type (got a list as a key, expected a plain key)");
+    expect_error("dist_key_not_scalar.yaml", "5:30: arrivals.think: wrong type (got a mapping as "
+                                             "a key, expected a parameter name)");
+}
+
 static void test_wrong_type(void **state)
 {
     (void)state;
@@ -288,6 +299,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unknown_key),
         cmocka_unit_test(test_key_with_newlines_stays_one_line),
+        cmocka_unit_test(test_key_not_scalar),
         cmocka_unit_test(test_wrong_type),
         cmocka_unit_test(test_out_of_range),
         cmocka_unit_test(test_bad_unit),
