@@ -17,6 +17,20 @@
 #include <math.h>
 #include <stdio.h>
 
+/* An axis of n equal tiles: tile i spans [i, i + 1], its tick and label (the
+ * parameter value v[i]) at its centre. */
+static void tile_axis(const double *v, size_t n, enum axis_unit unit, struct axis_ticks *t,
+                      char lab[][CANVAS_LABEL_MAX])
+{
+    t->n = n;
+    t->lo = 0.0;
+    t->hi = (double)n;
+    for (size_t i = 0; i < n; i++) {
+        t->v[i] = (double)i + 0.5;
+        axis_format(v[i], unit, lab[i], CANVAS_LABEL_MAX);
+    }
+}
+
 int chart_heatmap(const struct chart_opts *o, const struct plot_grid *g, const char *path,
                   struct sim_err *err)
 {
@@ -44,20 +58,8 @@ int chart_heatmap(const struct chart_opts *o, const struct plot_grid *g, const c
     f.y_label = o->y_label;
     f.xs = CANVAS_LINEAR;
     f.ys = CANVAS_LINEAR;
-    f.xt.n = g->nx;
-    f.xt.lo = 0.0;
-    f.xt.hi = (double)g->nx;
-    for (size_t i = 0; i < g->nx; i++) {
-        f.xt.v[i] = (double)i + 0.5;
-        axis_format(g->x[i], o->x_unit, f.xlab[i], CANVAS_LABEL_MAX);
-    }
-    f.yt.n = g->ny;
-    f.yt.lo = 0.0;
-    f.yt.hi = (double)g->ny;
-    for (size_t i = 0; i < g->ny; i++) {
-        f.yt.v[i] = (double)i + 0.5;
-        axis_format(g->y[i], o->y_unit, f.ylab[i], CANVAS_LABEL_MAX);
-    }
+    tile_axis(g->x, g->nx, o->x_unit, &f.xt, f.xlab);
+    tile_axis(g->y, g->ny, o->y_unit, &f.yt, f.ylab);
     f.x_labels_set = f.y_labels_set = true;
 
     struct canvas cv;
