@@ -2,6 +2,7 @@
 #include "models/fit.h"
 
 #include "sim/check.h"
+#include "sim/replicate.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -10,8 +11,6 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_psi.h>
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -521,43 +520,25 @@ struct fit_job {
     const struct fit_sample *fs;
     const enum sim_dist_kind *kinds;
     struct fit_result *out;
-    size_t n;
-    atomic_size_t next;
 };
 
-static void *fit_worker(void *arg)
+static int fit_trial(void *ctx, size_t i, struct sim_err *err)
 {
-    struct fit_job *job = arg;
-    for (;;) {
-        size_t i = atomic_fetch_add(&job->next, 1);
-        if (i >= job->n) {
-            return NULL;
-        }
-        fit_one(job->fs, job->kinds[i], &job->out[i]);
-    }
+    (void)err; /* a family that does not fit is an outcome (ok = false), not an error */
+    const struct fit_job *job = ctx;
+    fit_one(job->fs, job->kinds[i], &job->out[i]);
+    return 0;
 }
 
 void fit_all(const struct fit_sample *fs, const enum sim_dist_kind *kinds, size_t n,
              unsigned n_threads, struct fit_result *out)
 {
-    struct fit_job job = {.fs = fs, .kinds = kinds, .out = out, .n = n};
-    atomic_init(&job.next, 0);
-    size_t n_extra = n_threads > 1 ? (size_t)n_threads - 1 : 0;
-    if (n_extra > n) {
-        n_extra = n;
-    }
-    pthread_t *tids = sim_xcalloc(n_extra ? n_extra : 1, sizeof *tids);
-    size_t started = 0;
-    for (; started < n_extra; started++) {
-        if (pthread_create(&tids[started], NULL, fit_worker, &job) != 0) {
-            break; /* fewer threads: the calling thread does the rest */
-        }
-    }
-    fit_worker(&job);
-    for (size_t i = 0; i < started; i++) {
-        pthread_join(tids[i], NULL);
-    }
-    free(tids);
+    /* The fits only read fs and each writes its own out[i]: sim_replicate's
+     * pool runs them (its 0 threads would mean every core; here the caller's
+     * thread alone, as before). */
+    struct fit_job job = {.fs = fs, .kinds = kinds, .out = out};
+    struct sim_replicate_opts o = {.n_threads = n_threads ? n_threads : 1};
+    sim_replicate(n, fit_trial, &job, &o, NULL);
     fit_rank(out, n);
 }
 
