@@ -111,7 +111,11 @@ void sim_level__advance_tracked(struct sim_level *l, double t_s);
 static inline void sim_level_set(struct sim_level *l, double t_s, double value)
 {
     struct sim_tseries *ts = l->series;
-    if (ts && !l->time_at && t_s > l->last_t_s && sim_tseries__in_cached(ts, l->last_t_s, t_s)) {
+    if (t_s == l->last_t_s) {
+        /* A second change at the same instant (common: one callback moves a
+         * level twice): no time has passed, nothing to integrate. */
+    } else if (ts && !l->time_at && t_s > l->last_t_s &&
+               sim_tseries__in_cached(ts, l->last_t_s, t_s)) {
         /* The common tracked case, inline: the whole step in the cached window. */
         double dt = t_s - l->last_t_s;
         l->area += l->value * dt;
