@@ -2451,6 +2451,15 @@ static int finalize_profile(struct load *ld, struct profile *p)
         return err_key(ld, CONFIG_PROFILE, "sample_dt",
                        "out of range (got %s, expected at most the duration)", a);
     }
+    if (p->duration_s / p->sample_dt_s > CONFIG_MAX_SAMPLE_WINDOWS) {
+        char least[64];
+        fmt_qty(a, sizeof a, p->sample_dt_s, U_TIME, "");
+        fmt_qty(least, sizeof least, p->duration_s / CONFIG_MAX_SAMPLE_WINDOWS, U_TIME, "");
+        return err_key(ld, CONFIG_PROFILE, "sample_dt",
+                       "out of range (got %s, expected at least duration / %d = %s: the time "
+                       "series keep at most %d windows)",
+                       a, CONFIG_MAX_SAMPLE_WINDOWS, least, CONFIG_MAX_SAMPLE_WINDOWS);
+    }
     const char *kind = arrival_names[p->arrivals];
     if ((p->arrivals == ARRIVALS_POISSON || p->arrivals == ARRIVALS_ONOFF) && p->rate_per_s.n == 0) {
         return err_key(ld, CONFIG_PROFILE, "arrivals.kind",

@@ -49,6 +49,9 @@
 #include <stdio.h>
 
 #define CONFIG_MAX_FILE_BYTES (16u << 20)
+/* Windows of the time-series grid (duration / sample_dt): each replication
+ * holds every level series on it, 24 x 8 bytes a window (a day at 1 s). */
+#define CONFIG_MAX_SAMPLE_WINDOWS 100000
 
 enum config_kind { CONFIG_PROFILE, CONFIG_DESIGN, CONFIG_SCENARIO, CONFIG_N_KINDS };
 

@@ -33,6 +33,9 @@ expect "--set:1:1: bogus: unknown key" run low:bounded-target --set bogus=1
 expect "--set:1:8: warmup: conflicts with transient: true" run burst --set warmup=5s
 expect "--set:1:8: warmup: conflicts with transient: true" check burst --set warmup=5s
 expect "--reps" run low --reps 0
+# A grid of 2.4 billion windows (and 10^9 s, once one 1 s window each) was an abort on out of memory.
+expect "--set:1:11: sample_dt: out of range (got 1e-09s, expected at least duration / 100000 = 0.0012s" run low --set sample_dt=1ns
+expect "low.yaml:9:12: sample_dt: out of range (got 1s, expected at least duration / 100000 = 10000s" run low --set duration=1e9s
 expect "--vary warmup=401s" sweep low --vary warmup=1s:500s:100s --reps 2
 expect "--out $file: not a directory" run low --reps 2 --out "$file"
 expect "upstream.max_conns: wrong kind (got a design key" check low --set upstream.max_conns=64
