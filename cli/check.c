@@ -61,12 +61,8 @@ int cli_check(int argc, char **argv)
         struct experiment *ex = sim_xcalloc(1, sizeof *ex);
         struct sim_err err;
         enum config_kind kind = CONFIG_SCENARIO;
-        int rc = config_load_any(argv[i], &kind, ex, &err);
-        for (size_t j = 0; rc == SIM_OK && j < n_sets; j++) {
-            /* A scenario takes any key; a profile or design only its own. */
-            rc = config_apply_set_in(ex, kind == CONFIG_SCENARIO ? CONFIG_N_KINDS : kind, sets[j],
-                                     &err);
-        }
+        struct config_overrides ov = {.sets = sets, .n_sets = n_sets};
+        int rc = config_load_any_with(argv[i], &ov, &kind, ex, &err);
         if (rc != SIM_OK) {
             fprintf(stderr, "%s\n", err.msg);
             status = 2;

@@ -40,7 +40,8 @@ static const char *HELP =
     "docs/MODELS.md).  SCENARIO is a scenario name or file, a profile (with the\n"
     "legacy-reverse design) or PROFILE:DESIGN.\n"
     "  --profile P        the profile, instead of SCENARIO\n"
-    "  --design D         the design (default legacy-reverse)\n"
+    "  --design D         the design of a PROFILE (default legacy-reverse); a scenario\n"
+    "                     names its own (swap it with --set design=D)\n"
     "  --reps N           replications (default: the scenario's run.reps, 10)\n"
     XPSETUP_FLAGS_HELP
     "  --out DIR          also write DIR/summary.csv and DIR/timeseries.csv\n"
@@ -286,7 +287,15 @@ int cli_run(int argc, char **argv)
     if (!scen[0] && !profile) {
         return args_usage_error("run", "expected a SCENARIO, a PROFILE or --profile");
     }
+    if (scen[0] && profile) {
+        return args_usage_error("run", "--profile: '%s' names the profile already (got --profile "
+                                "%s; give one of them)", scen, profile);
+    }
     char *colon = strchr(scen, ':');
+    if (colon && design) {
+        return args_usage_error("run", "--design: '%s' names the design already (got --design "
+                                "%s; give one of them)", scen, design);
+    }
     if (colon) {
         *colon = '\0';
     }
@@ -301,22 +310,33 @@ int cli_run(int argc, char **argv)
     sim_err_clear(&err);
     enum config_kind kind = CONFIG_PROFILE;
     bool scenario = false;
-    if (scen[0] && !colon && !profile && !design) {
+    if (scen[0] && !colon && !profile) {
         if (config_load_any(scen, &kind, e, &err) != SIM_OK) {
             fprintf(stderr, "proxysim run: %s\n", err.msg);
             free(e);
             return 2;
         }
         scenario = kind == CONFIG_SCENARIO;
-        if (!scenario) {
+        /* Say what the file is rather than fail to read it as a profile. */
+        const char *why = scenario && design ? "a scenario: it names its own design (swap it with "
+                                               "--set design=D)"
+                          : kind == CONFIG_DESIGN ? "a design (run it on a profile: PROFILE:DESIGN or "
+                                                    "--profile P --design D)"
+                                                  : NULL;
+        if (why || !scenario) {
             config_free_experiment(e);
+        }
+        if (why) {
+            free(e);
+            return args_usage_error("run", "'%s' is %s", scen, why);
         }
     }
     int lrc = SIM_OK;
     if (scenario) {
-        for (size_t i = 0; i < fl.n_sets && lrc == SIM_OK; i++) {
-            lrc = config_apply_set(e, fl.sets[i], &err);
-        }
+        /* Again with the --set, in the same load: errors then name the line
+         * of each key in its file. */
+        config_free_experiment(e);
+        lrc = config_load_experiment(scen, &ov, e, &err);
     } else {
         lrc = config_build_experiment(pname, dname, &ov, e, &err);
     }

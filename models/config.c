@@ -2647,13 +2647,32 @@ static int apply_set(struct load *ld, struct experiment *ex, const char *assignm
     return rc;
 }
 
-static int apply_overrides(struct load *ld, struct experiment *ex, const struct config_overrides *ov)
+/* Every assignment of ov in order; the rules across keys are left to the
+ * caller's finalize, so they hold for the result and not after each step
+ * (setting a mix takes two --set, and the sum is 1 only after both).  A
+ * document of kind `only` (CONFIG_N_KINDS: any) refuses a key of another
+ * kind, which nothing would read.  *touched (may be NULL) gets the kinds set. */
+static int apply_overrides(struct load *ld, struct experiment *ex, const struct config_overrides *ov,
+                           enum config_kind only, bool touched_kind[CONFIG_N_KINDS])
 {
     for (size_t i = 0; ov && i < ov->n_sets; i++) {
+        const char *a = ov->sets[i];
         enum config_kind touched = CONFIG_SCENARIO;
-        int rc = apply_set(ld, ex, ov->sets[i], &touched);
+        int rc = apply_set(ld, ex, a, &touched);
+        if (rc == SIM_OK && only < CONFIG_N_KINDS && touched != only &&
+            touched != CONFIG_SCENARIO) {
+            const char *eq = strchr(a, '=');
+            char key[CONFIG_PATH_MAX];
+            snprintf(key, sizeof key, "%.*s", (int)(eq - a), a);
+            rc = err_at(ld, "--set", 1, 1, key, "wrong kind (got a %s key, expected a %s key: "
+                        "the document is a %s)", config_kind_name(touched),
+                        config_kind_name(only), config_kind_name(only));
+        }
         if (rc != SIM_OK) {
             return rc;
+        }
+        if (touched_kind) {
+            touched_kind[touched] = true;
         }
     }
     return SIM_OK;
@@ -2737,7 +2756,7 @@ int config_load_experiment(const char *name_or_path, const struct config_overrid
         rc = scenario_check(ld, &sc);
     }
     if (rc == SIM_OK) {
-        rc = apply_overrides(ld, out, ov);
+        rc = apply_overrides(ld, out, ov, CONFIG_N_KINDS, NULL);
     }
     if (rc == SIM_OK) {
         rc = finalize_all(ld, out);
@@ -2760,7 +2779,7 @@ int config_build_experiment(const char *profile, const char *design,
     }
     if (rc == SIM_OK) {
         snprintf(out->name, sizeof out->name, "%.31s+%.31s", out->profile.name, out->design.name);
-        rc = apply_overrides(ld, out, ov);
+        rc = apply_overrides(ld, out, ov, CONFIG_N_KINDS, NULL);
     }
     if (rc == SIM_OK) {
         rc = finalize_all(ld, out);
@@ -2771,27 +2790,14 @@ int config_build_experiment(const char *profile, const char *design,
 
 int config_apply_set(struct experiment *ex, const char *assignment, struct sim_err *err)
 {
-    return config_apply_set_in(ex, CONFIG_N_KINDS, assignment, err);
-}
-
-int config_apply_set_in(struct experiment *ex, enum config_kind only, const char *assignment,
-                        struct sim_err *err)
-{
     struct load *ld = sim_xmalloc(sizeof *ld);
     load_init(ld, err);
-    enum config_kind touched = CONFIG_SCENARIO;
-    int rc = apply_set(ld, ex, assignment, &touched);
-    if (rc == SIM_OK && only < CONFIG_N_KINDS && touched != only && touched != CONFIG_SCENARIO) {
-        const char *eq = strchr(assignment, '=');
-        char key[CONFIG_PATH_MAX];
-        snprintf(key, sizeof key, "%.*s", (int)(eq - assignment), assignment);
-        rc = err_at(ld, "--set", 1, 1, key, "wrong kind (got a %s key, expected a %s key: the "
-                    "document is a %s)", config_kind_name(touched), config_kind_name(only),
-                    config_kind_name(only));
-    }
-    if (rc == SIM_OK && touched == CONFIG_PROFILE) {
+    struct config_overrides one = {.sets = &assignment, .n_sets = 1};
+    bool touched[CONFIG_N_KINDS] = {false};
+    int rc = apply_overrides(ld, ex, &one, CONFIG_N_KINDS, touched);
+    if (rc == SIM_OK && touched[CONFIG_PROFILE]) {
         rc = finalize_profile(ld, &ex->profile);
-    } else if (rc == SIM_OK && touched == CONFIG_DESIGN) {
+    } else if (rc == SIM_OK && touched[CONFIG_DESIGN]) {
         rc = finalize_design(ld, &ex->design);
     }
     free(ld);
@@ -2848,8 +2854,8 @@ static int guess_kind(struct load *ld, int file, const yaml_document_t *y, enum 
                   "scenario)");
 }
 
-static int load_any_source(struct load *ld, struct source *s, enum config_kind *kind_out,
-                           struct experiment *out)
+static int load_any_source(struct load *ld, struct source *s, const struct config_overrides *ov,
+                           enum config_kind *kind_out, struct experiment *out)
 {
     memset(out, 0, sizeof *out);
     reset_kind(CONFIG_SCENARIO, out);
@@ -2876,6 +2882,9 @@ static int load_any_source(struct load *ld, struct source *s, enum config_kind *
         rc = scenario_check(ld, &sc);
     }
     if (rc == SIM_OK) {
+        rc = apply_overrides(ld, out, ov, kind == CONFIG_SCENARIO ? CONFIG_N_KINDS : kind, NULL);
+    }
+    if (rc == SIM_OK) {
         rc = finalize_all(ld, out);
     }
     if (rc == SIM_OK && kind != CONFIG_SCENARIO) {
@@ -2891,12 +2900,18 @@ static int load_any_source(struct load *ld, struct source *s, enum config_kind *
 int config_load_any(const char *name_or_path, enum config_kind *kind_out, struct experiment *out,
                     struct sim_err *err)
 {
+    return config_load_any_with(name_or_path, NULL, kind_out, out, err);
+}
+
+int config_load_any_with(const char *name_or_path, const struct config_overrides *ov,
+                         enum config_kind *kind_out, struct experiment *out, struct sim_err *err)
+{
     struct load *ld = sim_xmalloc(sizeof *ld);
     load_init(ld, err);
     struct source s;
     int rc = source_open(ld, CONFIG_N_KINDS, name_or_path, "", NULL, &s);
     if (rc == SIM_OK) {
-        rc = load_any_source(ld, &s, kind_out, out);
+        rc = load_any_source(ld, &s, ov, kind_out, out);
         free(s.owned);
     } else {
         memset(out, 0, sizeof *out);
@@ -2919,7 +2934,7 @@ int config_load_buffer(const char *display_name, const char *data, size_t len,
     path_dir(display_name, s.dir, sizeof s.dir);
     path_stem(display_name, s.stem, sizeof s.stem);
     snprintf(s.id, sizeof s.id, "buffer:%s", display_name);
-    int rc = load_any_source(ld, &s, kind_out, out);
+    int rc = load_any_source(ld, &s, NULL, kind_out, out);
     free(ld);
     return rc;
 }

@@ -79,13 +79,11 @@ int config_load_experiment(const char *name_or_path, const struct config_overrid
 int config_build_experiment(const char *profile, const char *design,
                             const struct config_overrides *ov, struct experiment *out,
                             struct sim_err *err);
-/* One "key.path=value" override on a loaded experiment.  On error ex is
- * unchanged except, possibly, for the one key named. */
+/* One "key.path=value" override on a loaded experiment, then the rules
+ * across keys.  On error ex may hold the new value of the key named: free it.
+ * Several at once belong in the load's config_overrides: the rules then hold
+ * for the result, not after each step. */
 int config_apply_set(struct experiment *ex, const char *assignment, struct sim_err *err);
-/* As config_apply_set, for a document of kind `only` (CONFIG_N_KINDS: any): a key
- * of another kind is an error rather than a change nothing would read. */
-int config_apply_set_in(struct experiment *ex, enum config_kind only, const char *assignment,
-                        struct sim_err *err);
 
 void config_free_profile(struct profile *p);
 void config_free_design(struct design *d);
@@ -101,6 +99,11 @@ void config_print_design(FILE *f, const struct design *d);
  * `check` and the fuzzer use it; *kind_out may be NULL. */
 int config_load_any(const char *name_or_path, enum config_kind *kind_out,
                     struct experiment *out, struct sim_err *err);
+/* Same, with ov applied before the rules across keys are checked (the errors
+ * then name the file and line of every key); a profile or a design document
+ * refuses a key of the other kind, which nothing there would read. */
+int config_load_any_with(const char *name_or_path, const struct config_overrides *ov,
+                         enum config_kind *kind_out, struct experiment *out, struct sim_err *err);
 /* Same, from memory; display_name is the file name used in errors and the
  * directory relative paths are resolved against. */
 int config_load_buffer(const char *display_name, const char *data, size_t len,

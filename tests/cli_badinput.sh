@@ -10,7 +10,8 @@ bin=$1
 err=$(mktemp)
 out=$(mktemp)
 file=$(mktemp)
-trap 'rm -f "$err" "$out" "$file"' EXIT
+design=$(mktemp)
+trap 'rm -f "$err" "$out" "$file" "$design"' EXIT
 fails=0
 
 expect() { # expect SUBSTRING ARGS...
@@ -33,6 +34,16 @@ expect "--set:1:1: bogus: unknown key" run low:bounded-target --set bogus=1
 expect "--set:1:8: warmup: conflicts with transient: true" run burst --set warmup=5s
 expect "--set:1:8: warmup: conflicts with transient: true" check burst --set warmup=5s
 expect "--reps" run low --reps 0
+# A scenario's --set are applied in its load: the rule names the line it broke in the profile.
+expect "configs/profiles/medium.yaml:7:9: warmup: out of range (got 10s, expected less than duration 10s)" run quickstart --set profile.duration=10s
+expect "configs/profiles/medium.yaml:7:9: warmup: out of range" check quickstart --set profile.duration=10s
+# A positional SCENARIO and --profile/--design that contradict it (it was silently dropped).
+expect "proxysim run: --profile: 'sse-pool-fix' names the profile already (got --profile low" run sse-pool-fix --profile low
+expect "proxysim run: --design: 'high:bounded-target' names the design already" run high:bounded-target --design legacy-reverse
+expect "proxysim run: 'quickstart' is a scenario: it names its own design (swap it with --set design=D)" run quickstart --design bounded-target
+printf 'kind: design\nbase: bounded-target\nname: mine\n' >"$design"
+expect "is a design (run it on a profile: PROFILE:DESIGN or --profile P --design D)" run "$design"
+expect "--set:1:15: mix.post_json: out of range (got post_json + post_sse + get_sse = 1.05, expected a sum of 1)" check medium --set mix.post_json=0.9 --set mix.post_sse=0.1
 # A grid of 2.4 billion windows (and 10^9 s, once one 1 s window each) was an abort on out of memory.
 expect "--set:1:11: sample_dt: out of range (got 1e-09s, expected at least duration / 100000 = 0.0012s" run low --set sample_dt=1ns
 expect "low.yaml:9:12: sample_dt: out of range (got 1s, expected at least duration / 100000 = 10000s" run low --set duration=1e9s

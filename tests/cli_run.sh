@@ -25,6 +25,18 @@ has " MiB ["
 has "closest to a limit: peak memory"
 has "(review max_memory)"
 
+# A mix changed share by share (docs/CONFIG.md's example): the shares sum to 1
+# once every --set is applied, so a profile and a scenario both take it.
+"$bin" check medium --set mix.post_json=0.9 --set mix.post_sse=0.1 --set mix.get_sse=0 \
+    >"$out" 2>&1 || fails=$((fails + 1))
+has "medium: ok (profile medium)"
+"$bin" check quickstart --set mix.post_json=0.8 --set mix.post_sse=0.15 >"$out" 2>&1 ||
+    fails=$((fails + 1))
+has "quickstart: ok (scenario"
+"$bin" run quickstart --reps 2 --set mix.post_json=0.8 --set mix.post_sse=0.15 \
+    --set profile.duration=10s --set profile.warmup=2s >"$out" 2>&1 || fails=$((fails + 1))
+has "scenario quickstart"
+
 # A design capped at 200 tasks on the high profile: the cap binds and the
 # refusals are the errors: error_rate_rejected_tasks, the only part shown.
 printf 'kind: design\nbase: refactored-hardened\nname: capped\nspawn:\n  max_tasks: 200\n' \
