@@ -935,7 +935,7 @@ static void summary_section(struct report *r)
                     "**%s** is worst under `%s`: %s is %s, which %s its limit of %s (%s), at "
                     "%.0f%% of it.",
                     r->designs[d], r->profiles[b.profile], findings_cols[b.col].title, v, verb,
-                    l, lim.what, 100.0 * b.closeness);
+                    l, lim.what, 100.0 * ci.mean / lim.value); /* closeness stops at 1 */
     }
     size_t failed = 0;
     for (size_t i = 0; i < r->nd * r->np; i++) {
@@ -1575,7 +1575,13 @@ static int parse(struct report *r, int argc, char **argv)
             r->full_duration = true;
             break;
         case 'M':
-            rc = args_double(CMD, "--max-duration", optarg, 1.0, 1e7, &r->max_duration_s);
+            /* A duration as the configs write one (30, 30s, 5min). */
+            if (!config_parse_quantity(optarg, 1, &r->max_duration_s) ||
+                !(r->max_duration_s >= 1.0 && r->max_duration_s <= 1e7)) {
+                fprintf(stderr, "proxysim %s: --max-duration: expected a duration in [1s, 1e7s] "
+                        "such as 30, 30s or 5min, got '%s'\n", CMD, optarg);
+                rc = 2;
+            }
             break;
         case 'h':
             printf("usage: proxysim report %s\n\n"
@@ -1594,7 +1600,7 @@ static int parse(struct report *r, int argc, char **argv)
                    "  --format F         png (default), svg or pdf charts\n"
                    "  --set key=value    override a profile/design key in every cell\n"
                    "  --full-duration    use the profiles' own durations (slow)\n"
-                   "  --max-duration S   cap every profile's simulated duration at S seconds\n"
+                   "  --max-duration S   cap every profile's simulated duration at S (30, 5min)\n"
                    "  --quiet            no progress line and no closing summary\n",
                    usage_line);
             return -1;
@@ -1607,6 +1613,9 @@ static int parse(struct report *r, int argc, char **argv)
     }
     if (optind < argc) {
         return args_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+    }
+    if (r->full_duration && r->max_duration_s > 0.0) {
+        return args_usage_error(CMD, "--full-duration and --max-duration: give one of them");
     }
     if (r->max_reps == 0) {
         r->max_reps = r->reps > 200 ? r->reps : 200; /* --max-reps not given */

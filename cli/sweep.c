@@ -66,6 +66,18 @@ struct sweep {
 };
 
 /* Point index -> value index of key j (first key outermost). */
+/* Two spellings of one key: with and without its kind's prefix. */
+static bool same_key(const char *a, const char *b)
+{
+    static const char *const prefixes[] = {"profile.", "design.", "scenario."};
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+        size_t n = strlen(prefixes[i]);
+        a += strncmp(a, prefixes[i], n) == 0 ? n : 0;
+        b += strncmp(b, prefixes[i], n) == 0 ? n : 0;
+    }
+    return strcmp(a, b) == 0;
+}
+
 static size_t coord(const struct sweep *sw, size_t point, size_t j)
 {
     size_t inner = 1;
@@ -256,6 +268,12 @@ int cli_sweep(int argc, char **argv)
             if (vary_parse("--vary", optarg, false, &sw.v[sw.n_vary], &err) != SIM_OK) {
                 fprintf(stderr, "proxysim sweep: %s\n", err.msg);
                 rc = 2;
+            } else if (sw.n_vary == 1 && same_key(sw.v[0].key, sw.v[1].key)) {
+                /* The second would win at every point: a grid of repeated rows. */
+                fprintf(stderr, "proxysim sweep: --vary '%s': %s is varied twice (expected two "
+                        "different keys)\n", optarg, sw.v[1].key);
+                vary_fini(&sw.v[1]);
+                rc = 2;
             } else {
                 sw.n_vary++;
             }
@@ -308,6 +326,9 @@ int cli_sweep(int argc, char **argv)
             chkp[2 * j + 1] = chk[2 * j + 1];
         }
         rc = xpsetup_check_vary("sweep", sw.scenario, fl.sets, fl.n_sets, chkp, 2 * sw.n_vary);
+    }
+    if (rc == 0 && fl.out_dir && x.exec.is_root) {
+        rc = args_out_dir("sweep", fl.out_dir); /* before the points load: that takes a while */
     }
     struct experiment *pts = sim_xcalloc(sw.n_points, sizeof *pts);
     size_t n_loaded = 0;

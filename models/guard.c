@@ -84,11 +84,12 @@ bool guard_check(struct guard *g, struct sim *s, double memory_bytes,
         if (!isfinite(slope)) {
             slope = memory_bytes / fmax(now, 1e-9);
         }
+        /* MiB, as every table and the guard's own key have it. */
         snprintf(g->finding, sizeof g->finding,
-                 "memory grows without bound at %.1f MB/min from t = %.0f s (stopped at %.0f MB, "
-                 "t = %.1f s)",
-                 slope * 60.0 / 1e6, mem_series->t0_s + mem_series->dt_s * (double)from,
-                 memory_bytes / 1e6, now);
+                 "memory grows without bound at %.1f MiB/min from t = %.0f s (stopped at %.1f MiB "
+                 "> guard.max_memory %.0f MiB, t = %.1f s)",
+                 slope * 60.0 / 1048576.0, mem_series->t0_s + mem_series->dt_s * (double)from,
+                 memory_bytes / 1048576.0, g->p->max_memory_bytes / 1048576.0, now);
     } else if ((double)sim_pending(s) > g->p->max_pending_events) {
         snprintf(g->finding, sizeof g->finding,
                  "pending events grow without bound: %zu at t = %.1f s (%.0f per simulated s)",

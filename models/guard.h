@@ -11,9 +11,9 @@
  * simulated clock stands still (GUARD_STILL_CHECKS checks in a row at one
  * instant: a zero-time loop, such as clients with no think time asking again
  * at once after a refusal), or the replication's wall time exceeds
- * max_wall_s, it stops the run and writes a
- * finding such as "memory grows without bound at 340.2 MB/min from t = 12 s
- * (stopped at 1024 MB, t = 180 s)".  The slope is a least-squares line
+ * max_wall_s, it stops the run and writes a finding such as "memory grows
+ * without bound at 324.5 MiB/min from t = 12 s (stopped at 1024.3 MiB >
+ * guard.max_memory 1024 MiB, t = 180.0 s)".  The slope is a least-squares line
  * (gsl_fit_linear) through the memory window means from the last time
  * memory was at its lowest, which is where the growth began.
  *

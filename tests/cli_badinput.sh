@@ -68,6 +68,9 @@ expect "proxysim fit: --out: expected a directory, got ''" fit "$file" --out ""
 expect "proxysim run: unknown or incomplete option '-j'" run -jx low
 expect "proxysim: unknown command 'nosuchcmd' (see 'proxysim --help')" nosuchcmd
 expect "proxysim sweep: --vary KEY=LIST is required" sweep low
+expect "proxysim report: --full-duration and --max-duration: give one of them" report --full-duration --max-duration 20
+expect "proxysim report: --max-duration: expected a duration in [1s, 1e7s] such as 30, 30s or 5min, got '20ms'" report --max-duration 20ms
+expect "proxysim sweep: --vary 'design.upstream.max_conns=1,2': design.upstream.max_conns is varied twice" sweep low --vary upstream.max_conns=64,128 --vary design.upstream.max_conns=1,2
 expect "proxysim bench: unknown benchmark 'foo'" bench foo
 expect "proxysim report: --out $file: not a directory" report --profiles low --out "$file"
 exit $fails
