@@ -53,7 +53,8 @@ static const char *HELP =
     "                     (default 40)\n"
     XPSETUP_FLAGS_HELP
     "  --out DIR          also write DIR/plan.csv and DIR/plan_<metric>.png\n"
-    "  --quiet            no progress line\n";
+    "  --quiet            no progress line\n"
+    "Exit status: 0 an answer, 1 no value meets the SLOs (or a trial failed), 2 bad input.\n";
 
 struct plan {
     const char *scenario;
@@ -65,6 +66,7 @@ struct plan {
     uint64_t seed;
     bool have_seed;
     double post_sse_p; /* the profile's share of POSTs answered with SSE streams */
+    double post_json_p;
     struct xpsetup *x;
     struct xpsetup_progress *xp;
     size_t n_failed;
@@ -314,6 +316,7 @@ int cli_plan(int argc, char **argv)
             if (end == 0) {
                 pl.seed = pl.have_seed ? pl.seed : e.run.seed;
                 pl.post_sse_p = e.profile.mix.post_sse_p;
+                pl.post_json_p = e.profile.mix.post_json_p;
                 xpsetup_apply_run_threads(&x, &e);
             }
             config_free_experiment(&e);
@@ -382,8 +385,9 @@ int cli_plan(int argc, char **argv)
             }
             if (latency_slo && pl.post_sse_p > 0.0) {
                 printf("note: latency_* include the length of the POSTs answered with SSE streams "
-                       "(mix.post_sse = %.3g); --set mix.post_sse=0 (and post_json up) measures "
-                       "JSON round trips alone\n", pl.post_sse_p);
+                       "(mix.post_sse = %.3g); --set mix.post_sse=0 --set mix.post_json=%.3g "
+                       "measures JSON round trips alone\n",
+                       pl.post_sse_p, pl.post_json_p + pl.post_sse_p);
             }
             if (r.n_undecided) {
                 printf("note: undecided points (CI still straddling a bound at %" PRIu64

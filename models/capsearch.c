@@ -118,6 +118,18 @@ int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo
                                text, mname, opname, unit_kind_example(want), tok);
         }
         bound += 0.0; /* -0 reads as 0 */
+        /* A bound the metric can never meet would only buy a search that ends
+         * in "none": every metric is >= 0 but the memory slope, and those in
+         * unit 1 (fractions) are <= 1. */
+        bool fraction = strcmp(results_metrics[m].unit, "1") == 0;
+        if (op == CAPSEARCH_LE && bound < 0.0 && m != RM_MEMORY_GROWTH_BYTES_PER_S) {
+            return sim_err_set(err, SIM_EINVAL, "%s '%s': %s<=%s can never hold (expected a "
+                               "bound >= 0: %s is never negative)", flag, text, mname, tok, mname);
+        }
+        if (op == CAPSEARCH_GE && bound > 1.0 && fraction) {
+            return sim_err_set(err, SIM_EINVAL, "%s '%s': %s>=%s can never hold (expected a "
+                               "bound <= 1: %s is a fraction)", flag, text, mname, tok, mname);
+        }
         if (n == CAPSEARCH_MAX_SLO) {
             return sim_err_set(err, SIM_EINVAL, "%s '%s': too many objectives (expected at most %d)",
                                flag, text, CAPSEARCH_MAX_SLO);
@@ -134,14 +146,8 @@ int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo
 
 void capsearch_slo_format(const struct capsearch_slo *s, char *buf, size_t size)
 {
-    /* The shortest text that reads back as the bound: 0.2, 536870912, 1181116006.4. */
     char num[32];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(num, sizeof num, "%.*g", prec, s->bound);
-        if (strtod(num, NULL) == s->bound) {
-            break;
-        }
-    }
+    config_format_number(num, sizeof num, s->bound); /* 0.2, 10, 536870912 */
     snprintf(buf, size, "%s%s%s", results_metrics[s->metric].name,
              s->op == CAPSEARCH_LE ? "<=" : ">=", num);
 }

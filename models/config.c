@@ -884,8 +884,7 @@ static const char *unit_suffix(enum kunit u)
     return sfx[u];
 }
 
-/* Shortest text that reads back as exactly v. */
-static void fmt_double(char *buf, size_t size, double v)
+void config_format_number(char *buf, size_t size, double v)
 {
     if (v == floor(v) && fabs(v) < 1e15) {
         snprintf(buf, size, "%.0f", v); /* 2000, not 2e+03 */
@@ -906,7 +905,7 @@ static void fmt_qty(char *buf, size_t size, double v, enum kunit u, const char *
         return;
     }
     char num[40];
-    fmt_double(num, sizeof num, v);
+    config_format_number(num, sizeof num, v);
     snprintf(buf, size, "%s%s", num, unit_suffix(u));
 }
 
@@ -2968,9 +2967,9 @@ static void print_dist(FILE *f, const struct sim_dist *d, enum kunit u)
 {
     const char *sfx = unit_suffix(u);
     char a[40], b[40], c[40];
-    fmt_double(a, sizeof a, d->a);
-    fmt_double(b, sizeof b, d->b);
-    fmt_double(c, sizeof c, d->c);
+    config_format_number(a, sizeof a, d->a);
+    config_format_number(b, sizeof b, d->b);
+    config_format_number(c, sizeof c, d->c);
     switch (d->kind) {
     case SIM_DIST_DETERMINISTIC:
         fprintf(f, "{dist: deterministic, value: %s%s}", a, sfx);
@@ -3004,7 +3003,7 @@ static void print_dist(FILE *f, const struct sim_dist *d, enum kunit u)
     case SIM_DIST_EMPIRICAL:
         fprintf(f, "{dist: empirical, samples: [");
         for (size_t i = 0; i < d->n_samples; i++) {
-            fmt_double(a, sizeof a, d->samples[i]);
+            config_format_number(a, sizeof a, d->samples[i]);
             fprintf(f, "%s%s%s", i ? ", " : "", a, sfx);
         }
         fprintf(f, "]}");

@@ -135,6 +135,9 @@ bool config_unit_factor(const char *suffix, double *factor, int *family);
  * number in the base unit) for a quantity of that family; false when text is
  * not one (an unknown unit, one of another family, "unlimited"). */
 bool config_parse_quantity(const char *text, int family, double *out);
+/* The shortest text that reads back as exactly v, as a config would write it:
+ * 2000 (not 2e+03), 0.2, 1181116006.4. */
+void config_format_number(char *buf, size_t size, double v);
 
 /* ---- the key table, for docs checks and tools ---- */
 

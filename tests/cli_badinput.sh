@@ -60,6 +60,8 @@ expect "proxysim compare: expected two designs, got 1" compare legacy-reverse
 expect "proxysim plan: give --minimize or --maximize, not both" plan low --minimize --maximize
 expect "'200MiB' does not fit latency_p99_s (expected a time such as 0.2 or 200ms)" plan low --vary upstream.max_conns=8:64:8 --slo latency_p99_s\<=200MiB
 expect "proxysim list: unexpected argument 'extra'" list extra
+expect "proxysim plan: --slo 'latency_p99_s<=-1': latency_p99_s<=-1 can never hold (expected a bound >= 0" plan low --vary upstream.max_conns=8:64:8 --slo latency_p99_s\<=-1
+expect "proxysim plan: --slo 'error_rate>=2': error_rate>=2 can never hold (expected a bound <= 1" plan low --vary upstream.max_conns=8:64:8 --slo error_rate\>=2
 expect "proxysim check: expected at least one FILE" check
 expect "proxysim validate: unknown or incomplete option '--zz'" validate --zz
 expect "proxysim validate: --out $file/x: Not a directory" validate --quick --out "$file/x"
