@@ -349,12 +349,21 @@ static int fit_arrivals(const char *path, const char *column, double window_s,
         printf("(the trace is shorter than one window: a shorter --window shows how the rate "
                "moves)\n");
     }
-    char sub[48];
-    fit_format_value(fr.sub_window_s, &sec, sub, sizeof sub);
+    char sub[48] = "no";
+    if (fr.n_sub >= 2) {
+        fit_format_value(fr.sub_window_s, &sec, sub, sizeof sub);
+    }
     printf("\ndispersion:\n");
-    printf("  cv of inter-arrival times          %.4g (all gaps), %.4g (gaps rescaled by the "
-           "windows' rates; 1 for Poisson)\n",
-           fr.gap_cv, fr.gap_cv_norm);
+    if (fr.grain_s > 0.0) {
+        char g[48];
+        fit_format_value(fr.grain_s, &sec, g, sizeof g);
+        printf("  timestamps are whole multiples of %s, coarse against the mean gap: the gaps' cv "
+               "is not measured, and sub-windows are whole multiples of %s\n", g, g);
+    } else {
+        printf("  cv of inter-arrival times          %.4g (all gaps), %.4g (gaps rescaled by the "
+               "windows' rates; 1 for Poisson)\n",
+               fr.gap_cv, fr.gap_cv_norm);
+    }
     printf("  index of dispersion of counts      %.4g (in %s sub-windows, within windows; 1 for "
            "Poisson), %.4g (across whole windows)\n",
            fr.idc_within, sub, fr.idc_across);

@@ -726,6 +726,43 @@ static void poisson_ci(size_t k, double conf, double *lo, double *hi)
     *hi = gamma_quantile(1.0 - a / 2.0, (double)k + 1.0);
 }
 
+/* The coarsest of 1 s, 100, 10 and 1 ms that every timestamp is a whole number
+ * of (within a thousandth of one: an epoch time in seconds carries ~2e-7 s of
+ * rounding), or 0. */
+static double timestamp_grain(const double *t, size_t n)
+{
+    static const double grains[] = {1.0, 0.1, 0.01, 0.001};
+    for (size_t g = 0; g < sizeof grains / sizeof *grains; g++) {
+        size_t i = 0;
+        while (i < n && fabs(t[i] / grains[g] - round(t[i] / grains[g])) < 1e-3) {
+            i++;
+        }
+        if (i == n) {
+            return grains[g];
+        }
+    }
+    return 0.0;
+}
+
+/* Sub-windows a window: FIT_SUBWINDOWS, or with a coarse grain the most whole
+ * grains up to that which divide the window evenly (0 when none does). */
+static size_t sub_windows(double window_s, double grain_s)
+{
+    if (grain_s == 0.0) {
+        return FIT_SUBWINDOWS;
+    }
+    double units = round(window_s / grain_s);
+    if (fabs(units * grain_s - window_s) > 1e-9 * window_s) {
+        return 0;
+    }
+    for (size_t d = units < FIT_SUBWINDOWS ? (size_t)units : FIT_SUBWINDOWS; d >= 2; d--) {
+        if (fmod(units, (double)d) == 0.0) {
+            return d;
+        }
+    }
+    return 0;
+}
+
 int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double window_s,
                       double conf, struct sim_err *err)
 {
@@ -747,9 +784,13 @@ int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double wi
                            nw_d, window_s, last - first);
     }
     size_t nw = (size_t)nw_d;
+    double mean_gap = (last - first) / (double)(n - 1), grain = timestamp_grain(t, n);
+    grain = grain > 0.1 * mean_gap ? grain : 0.0;
+    size_t n_sub = sub_windows(window_s, grain);
     *fr = (struct fit_rates){.n_windows = nw, .n_arrivals = n, .t0_s = t0, .first_s = first,
                              .last_s = last, .window_s = window_s, .conf = conf,
-                             .sub_window_s = window_s / FIT_SUBWINDOWS};
+                             .n_sub = n_sub, .sub_window_s = n_sub ? window_s / (double)n_sub : NAN,
+                             .grain_s = grain};
     fr->w = sim_xcalloc(nw, sizeof *fr->w);
     for (size_t i = 0; i < n; i++) {
         size_t k = (size_t)((t[i] - t0) / window_s);
@@ -759,14 +800,14 @@ int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double wi
         struct fit_window *w = &fr->w[k];
         double b = t0 + (double)k * window_s, e = b + window_s;
         w->start_s = (double)k * window_s;
-        w->dur_s = fmin(e, last) - fmax(b, first);
-        if (!(w->dur_s > 0.0)) {
-            w->dur_s = window_s; /* a window with its one arrival on the edge */
-        }
+        w->dur_s = fmax(fmin(e, last) - fmax(b, first), 0.0);
+        /* A window observed for no time (the last arrival on its start edge)
+         * stays partial; its rate is the count over the whole window. */
+        double span = w->dur_s > 0.0 ? w->dur_s : window_s;
         poisson_ci(w->count, conf, &w->lo_per_s, &w->hi_per_s);
-        w->rate_per_s = (double)w->count / w->dur_s;
-        w->lo_per_s /= w->dur_s;
-        w->hi_per_s /= w->dur_s;
+        w->rate_per_s = (double)w->count / span;
+        w->lo_per_s /= span;
+        w->hi_per_s /= span;
     }
     /* Gaps, raw and time-rescaled by the fitted piecewise rate: Lambda(t) =
      * the arrivals of the windows before t's plus t's window's rate times the
@@ -777,7 +818,7 @@ int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double wi
         lam0[k] = (double)before;
         before += fr->w[k].count;
     }
-    double s = 0.0, s2 = 0.0, z = 0.0, z2 = 0.0, mean_gap = (last - first) / (double)(n - 1);
+    double s = 0.0, s2 = 0.0, z = 0.0, z2 = 0.0;
     double lam_prev = 0.0;
     for (size_t i = 0; i < n; i++) {
         size_t k = (size_t)((t[i] - t0) / window_s);
@@ -799,6 +840,9 @@ int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double wi
     fr->gap_cv = sqrt(fmax(s2 / m - (s / m) * (s / m), 0.0)) / mean_gap;
     double zm = z / m;
     fr->gap_cv_norm = sqrt(fmax(z2 / m - zm * zm, 0.0)) / zm;
+    if (grain > 0.0) {
+        fr->gap_cv = fr->gap_cv_norm = NAN;
+    }
     free(lam0);
     /* Sub-window counts, only sub-windows wholly inside [first, last]: each
      * window's Pearson statistic sum (c - mean)^2 / mean is chi-squared with
@@ -808,16 +852,18 @@ int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double wi
     size_t *c = sim_xcalloc(FIT_SUBWINDOWS, sizeof *c);
     const double *p = t;
     const double *end = t + n;
-    for (size_t k = 0; k < nw; k++) {
+    /* With a grain, the edges sit half a grain early: no timestamp is near one. */
+    double shift = grain / 2.0;
+    for (size_t k = 0; k < nw && n_sub >= 2; k++) {
         double b = t0 + (double)k * window_s;
         size_t m_in = 0, total = 0;
-        for (size_t j = 0; j < FIT_SUBWINDOWS; j++) {
+        for (size_t j = 0; j < n_sub; j++) {
             double sb = b + (double)j * fr->sub_window_s, se = sb + fr->sub_window_s;
             c[j] = 0;
-            while (p < end && *p < sb) {
+            while (p < end && *p < sb - shift) {
                 p++;
             }
-            while (p < end && *p < se) {
+            while (p < end && *p < se - shift) {
                 c[j]++;
                 p++;
             }

@@ -114,7 +114,14 @@ struct fit_rates {
     double first_s, last_s, window_s, conf;
     double gap_cv;        /* cv of all inter-arrival times (1 for one Poisson rate) */
     double gap_cv_norm;   /* cv of the gaps time-rescaled by the piecewise rate (1 for Poisson) */
-    double sub_window_s;  /* window_s / 50 */
+    double sub_window_s;  /* window_s / n_sub */
+    size_t n_sub;         /* sub-windows a window: 50, or whole grains (0: none fit) */
+    /* The timestamps' grain (1 s for an access log's whole seconds, 0.001 s for
+     * milliseconds) when it is coarse against the mean gap (over a tenth of
+     * it), else 0.  Then several arrivals share an instant: the gap cvs are
+     * NAN (gaps of 0 and 1 s say nothing of Poisson), and sub-windows hold
+     * whole grains, so their counts are exact. */
+    double grain_s;
     double idc_within;    /* sum of the windows' Pearson dispersion statistics over idc_df (1 Poisson) */
     double idc_df;        /* its degrees of freedom: sum over windows of sub-windows - 1 */
     double idc_across;    /* var/mean of the full windows' counts (1 if the rate is constant) */

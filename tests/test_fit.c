@@ -395,6 +395,59 @@ static void test_arrival_shape(void **state)
     gsl_rng_free(r);
 }
 
+/* An access log's whole seconds: Poisson at 5/s floored to the second puts
+ * several arrivals on one instant, and that alone made gaps of 0 and 1 s (cv
+ * 2) and 1.2 s sub-windows holding one or two whole seconds (dispersion 1.5):
+ * "burstier than Poisson".  The grain is found, the gaps are not judged, and
+ * 2 s sub-windows count exactly: Poisson again.  On/off bursts of 10 s at
+ * 10/s are still burstier at that grain. */
+static void test_arrival_shape_whole_seconds(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 12);
+    static double t[40000];
+    const double epoch = 1795600800.0; /* absolute times, as a log gives them */
+    struct sim_err err;
+    int flagged = 0;
+    for (int i = 0; i < 100; i++) {
+        size_t n = shaped_trace(r, 0, 600.0, t, 40000);
+        for (size_t k = 0; k < n; k++) {
+            t[k] = epoch + floor(t[k]);
+        }
+        struct fit_rates fr;
+        assert_int_equal(fit_rates_compute(&fr, t, n, 60.0, 0.95, &err), SIM_OK);
+        CHECK_NEAR(fr.grain_s, 1.0, 0.0);
+        assert_int_equal(fr.n_sub, 30);
+        assert_true(isnan(fr.gap_cv) && isnan(fr.gap_cv_norm));
+        flagged += fit_rates_shape(&fr) != FIT_SHAPE_POISSON;
+        fit_rates_fini(&fr);
+    }
+    print_message("  whole-second Poisson traces flagged: %d of 100\n", flagged);
+    assert_true(flagged <= 6); /* one 1% test now: P(X >= 7) < 0.1% for Binomial(100, 0.01) */
+    size_t n = 0;
+    for (double x = 0.0; n < 40000;) {
+        x += gsl_ran_exponential(r, 0.1);
+        x += fmod(x, 20.0) >= 10.0 ? 10.0 : 0.0; /* off for the second 10 s of every 20 */
+        if (x >= 600.0) {
+            break;
+        }
+        t[n++] = epoch + floor(x);
+    }
+    struct fit_rates fr;
+    assert_int_equal(fit_rates_compute(&fr, t, n, 60.0, 0.95, &err), SIM_OK);
+    print_message("  whole-second on/off: idc %.3f (df %.0f)\n", fr.idc_within, fr.idc_df);
+    assert_int_equal(fit_rates_shape(&fr), FIT_SHAPE_BURSTIER);
+    fit_rates_fini(&fr);
+    /* Fractional times (the same Poisson trace unfloored) have no grain. */
+    n = shaped_trace(r, 0, 600.0, t, 40000);
+    assert_int_equal(fit_rates_compute(&fr, t, n, 60.0, 0.95, &err), SIM_OK);
+    CHECK_NEAR(fr.grain_s, 0.0, 0.0);
+    assert_int_equal(fr.n_sub, 50);
+    fit_rates_fini(&fr);
+    gsl_rng_free(r);
+}
+
 static void test_timestamp_formats(void **state)
 {
     (void)state;
@@ -493,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_rates_piecewise_poisson),
         cmocka_unit_test(test_arrival_shape),
+        cmocka_unit_test(test_arrival_shape_whole_seconds),
         cmocka_unit_test(test_timestamp_formats),
         cmocka_unit_test(test_read_csv_gzip_units),
         cmocka_unit_test(test_quantile),
