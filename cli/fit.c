@@ -7,6 +7,7 @@
  */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "models/config.h"
 #include "models/fit.h"
 #include "models/samples.h"
 #include "plots/fitplot.h"
@@ -89,10 +90,16 @@ static int parse_dists(const char *list, enum sim_dist_kind *kinds, size_t *n)
             }
         }
         if (!found) {
+            const char *names[6];
+            for (size_t k = 0; k < 6; k++) {
+                names[k] = sim_dist_kind_name(fit_kinds[k]);
+            }
+            const char *close = len > 0 && len < sizeof name ? config_closest(name, names, 6) : NULL;
             fprintf(stderr,
                     "proxysim fit: --dists: unknown distribution '%.*s' (expected exponential, "
-                    "lognormal, gamma, weibull, hyperexponential or pareto)\n",
-                    (int)len, p);
+                    "lognormal, gamma, weibull, hyperexponential or pareto)%s%s%s\n",
+                    (int)len, p, close ? "; did you mean '" : "", close ? close : "",
+                    close ? "'?" : "");
             return 2;
         }
         p += len + (comma != NULL);

@@ -6,6 +6,7 @@
  * failed), 2 bad input (flags, config files), as README.md documents.
  */
 #include "cli/cli.h"
+#include "models/config.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -62,6 +63,15 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
         }
     }
-    fprintf(stderr, "proxysim: unknown command '%s' (see 'proxysim --help')\n", argv[1]);
+    const char *names[sizeof commands / sizeof commands[0]];
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        names[i] = commands[i].name;
+    }
+    const char *close = config_closest(argv[1], names, sizeof names / sizeof *names);
+    char hint[64] = "";
+    if (close) {
+        snprintf(hint, sizeof hint, "; did you mean '%s'?", close);
+    }
+    fprintf(stderr, "proxysim: unknown command '%s' (see 'proxysim --help')%s\n", argv[1], hint);
     return 2;
 }

@@ -211,8 +211,17 @@ static int parse_names(const char *flag, const char *text, enum config_kind kind
         name[len] = '\0';
         out[(*n)++] = name;
         if (!known(kind, name)) {
-            fprintf(stderr, "proxysim %s: %s: unknown %s '%s'\n", CMD, flag,
-                    config_kind_name(kind), name);
+            /* The loader's own message: the built-in names and a "did you mean". */
+            struct sim_err err;
+            sim_err_clear(&err);
+            if (kind == CONFIG_PROFILE) {
+                struct profile pf;
+                config_load_profile(name, &pf, &err);
+            } else {
+                struct design d;
+                config_load_design(name, &d, &err);
+            }
+            fprintf(stderr, "proxysim %s: %s: %s\n", CMD, flag, err.msg);
             return 2;
         }
         s = e ? e + 1 : s + len;

@@ -661,6 +661,20 @@ static size_t suggest_limit(const char *want)
     return n <= 3 ? 1 : n <= 6 ? 2 : 3;
 }
 
+const char *config_closest(const char *want, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    size_t best_dist = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        size_t dist = edit_distance(want, names[i]);
+        if (dist < best_dist) {
+            best_dist = dist;
+            best = names[i];
+        }
+    }
+    return best_dist > 0 && best_dist <= suggest_limit(want) ? best : NULL;
+}
+
 /* "; did you mean 'x'?" for a misspelt key, or "" when nothing is close; with
  * whole_path (a --set, where the key is written in full) the suggestion is
  * the whole dotted path, otherwise the name within its section. */
@@ -2305,12 +2319,7 @@ static int walk(struct doc *d, enum config_kind kind, void *out, const yaml_node
                 continue; /* applied first, by apply_root */
             }
             if (strcmp(name, "kind") == 0) {
-                const char *t = scalar_text(vn);
-                if (t == NULL || strcmp(t, config_kind_name(kind)) != 0) {
-                    return errn(d, vn, "kind", "wrong kind (got '%s', expected '%s' here)",
-                                t ? shown(t, got, sizeof got) : node_type_name(vn), config_kind_name(kind));
-                }
-                continue;
+                continue; /* checked first, by apply_root */
             }
             if (kind == CONFIG_SCENARIO &&
                 (strcmp(name, "profile") == 0 || strcmp(name, "design") == 0)) {
@@ -2363,6 +2372,16 @@ static int apply_root(struct doc *d, enum config_kind kind, const yaml_node_t *r
     if (root->type != YAML_MAPPING_NODE) {
         return errn(d, root, "(document)", "wrong type (got %s, expected a mapping of %s keys)",
                     node_type_name(root), config_kind_name(kind));
+    }
+    /* The kind before the base: a design given where a profile goes would
+     * otherwise fail on its base ("unknown profile 'refactored-hardened'"). */
+    const yaml_node_t *kkey = NULL;
+    const yaml_node_t *kv = map_get(d->y, root, "kind", &kkey);
+    const char *kt = kv ? scalar_text(kv) : NULL;
+    if (kv && (kt == NULL || strcmp(kt, config_kind_name(kind)) != 0)) {
+        char got[64];
+        return errn(d, kv, "kind", "wrong kind (got '%s', expected '%s' here)",
+                    kt ? shown(kt, got, sizeof got) : node_type_name(kv), config_kind_name(kind));
     }
     const yaml_node_t *bkey = NULL;
     const yaml_node_t *bn = map_get(d->y, root, "base", &bkey);

@@ -135,6 +135,9 @@ bool config_unit_factor(const char *suffix, double *factor, int *family);
  * number in the base unit) for a quantity of that family; false when text is
  * not one (an unknown unit, one of another family, "unlimited"). */
 bool config_parse_quantity(const char *text, int family, double *out);
+/* Of names[0..n-1], the one closest to want by edit distance when it is close
+ * enough to be a typo of it (the loader's "did you mean"), else NULL. */
+const char *config_closest(const char *want, const char *const *names, size_t n);
 /* The shortest text that reads back as exactly v, as a config would write it:
  * 2000 (not 2e+03), 0.2, 1181116006.4. */
 void config_format_number(char *buf, size_t size, double v);

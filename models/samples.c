@@ -619,7 +619,7 @@ static int layout_detect(struct layout *lo, const struct reader *r, const char *
     }
     if (n_cells > 1) {
         return sim_err_set(err, SIM_EINVAL,
-                           "%s:%lu:1: several columns (%s); choose one by name", r->path,
+                           "%s:%lu:1: several columns (%s); choose one with --column NAME", r->path,
                            r->line, names);
     }
     /* One cell that is not a value: a one-word header such as "latency_ms". */

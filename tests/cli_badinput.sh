@@ -69,6 +69,11 @@ expect "proxysim fit: --out $file/x: Not a directory" fit "$file" --out "$file/x
 expect "proxysim fit: --out: expected a directory, got ''" fit "$file" --out ""
 expect "proxysim run: unknown or incomplete option '-j'" run -jx low
 expect "proxysim: unknown command 'nosuchcmd' (see 'proxysim --help')" nosuchcmd
+expect "proxysim: unknown command 'rnu' (see 'proxysim --help'); did you mean 'run'?" rnu
+expect "proxysim report: --designs: unknown design 'legacy-revers' (expected a built-in name" report --designs legacy-revers
+expect "; did you mean 'legacy-reverse'?" report --designs legacy-revers
+expect "proxysim fit: --dists: unknown distribution 'gama' (expected exponential, lognormal, gamma, weibull, hyperexponential or pareto); did you mean 'gamma'?" fit "$file" --dists gama
+expect ":1:7: kind: wrong kind (got 'design', expected 'profile' here)" run "$design:legacy-reverse"
 expect "proxysim sweep: --vary KEY=LIST is required" sweep low
 expect "proxysim report: --full-duration and --max-duration: give one of them" report --full-duration --max-duration 20
 expect "proxysim report: --max-duration: expected a duration in [1s, 1e7s] such as 30, 30s or 5min, got '20ms'" report --max-duration 20ms

@@ -98,7 +98,7 @@ static void test_no_such_column(void **state)
     expect_error("cols.csv", TEXT("id,latency_ms,bytes\n1,2,3\n"), "lat", SIM_EINVAL,
                  ":1:1: no column 'lat' (columns: id, latency_ms, bytes)");
     expect_error("several.csv", TEXT("id,latency_ms\n1,2\n"), NULL, SIM_EINVAL,
-                 ":1:1: several columns (id, latency_ms); choose one by name");
+                 ":1:1: several columns (id, latency_ms); choose one with --column NAME");
     expect_error("noheader.csv", TEXT("1.5\n2\n"), "latency_ms", SIM_EINVAL,
                  ":1:1: no header row, so no column 'latency_ms' (the first line holds values; "
                  "name no column)");
