@@ -249,7 +249,12 @@ static int fit_samples(const char *path, const char *column, const struct sample
     }
     char yaml[256], emp_yaml[512];
     fit_yaml_empirical(path, s.column, unit, emp_yaml, sizeof emp_yaml);
-    if (best < n_kinds) {
+    if (s.x[0] == s.x[s.n - 1]) {
+        /* One value: no family has a shape to fit; the config's constant is exact. */
+        char v[48];
+        fit_format_value(s.x[0], unit, v, sizeof v);
+        printf("\nevery sample is %s: a constant\n\n  {dist: deterministic, value: %s}\n", v, v);
+    } else if (best < n_kinds) {
         fit_yaml(&res[best], unit, yaml, sizeof yaml);
         printf("\nbest by AIC: %s", sim_dist_kind_name(res[best].kind));
         if (best_ks != best && best_ks < n_kinds) {

@@ -37,6 +37,12 @@ has "quickstart: ok (scenario"
     --set profile.duration=10s --set profile.warmup=2s >"$out" 2>&1 || fails=$((fails + 1))
 has "scenario quickstart"
 
+# fit on samples that are all equal: the snippet is the config's constant, not an exponential.
+printf 'latency_ms\n5\n5\n5\n5\n' >"$dir/constant.csv"
+"$bin" fit "$dir/constant.csv" --unit ms >"$out" 2>&1 || fails=$((fails + 1))
+has "every sample is 5ms: a constant"
+has "  {dist: deterministic, value: 5ms}"
+
 # A design capped at 200 tasks on the high profile: the cap binds and the
 # refusals are the errors: error_rate_rejected_tasks, the only part shown.
 printf 'kind: design\nbase: refactored-hardened\nname: capped\nspawn:\n  max_tasks: 200\n' \
