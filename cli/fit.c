@@ -249,11 +249,23 @@ static int fit_samples(const char *path, const char *column, const struct sample
     }
     char yaml[256], emp_yaml[512];
     fit_yaml_empirical(path, s.column, unit, emp_yaml, sizeof emp_yaml);
-    if (s.x[0] == s.x[s.n - 1]) {
-        /* One value: no family has a shape to fit; the config's constant is exact. */
-        char v[48];
+    bool constant = s.x[0] == s.x[s.n - 1];
+    if (constant) {
+        /* One value: no family has a shape to fit; the config's constant is
+         * exact, as shown (5ms) when that reads back, else in the base unit
+         * with every digit (1.2345678s). */
+        char v[48], exact[48];
         fit_format_value(s.x[0], unit, v, sizeof v);
-        printf("\nevery sample is %s: a constant\n\n  {dist: deterministic, value: %s}\n", v, v);
+        int family = unit->kind == SAMPLES_UNIT_TIME ? 1 : unit->kind == SAMPLES_UNIT_SIZE ? 2 : 0;
+        double back;
+        if (config_parse_quantity(v, family, &back) && back == s.x[0]) {
+            snprintf(exact, sizeof exact, "%s", v);
+        } else {
+            config_format_number(exact, sizeof exact - 2, s.x[0]);
+            strcat(exact, family == 1 ? "s" : family == 2 ? "B" : "");
+        }
+        printf("\nevery sample is %s: a constant\n\n  {dist: deterministic, value: %s}\n", v,
+               exact);
     } else if (best < n_kinds) {
         fit_yaml(&res[best], unit, yaml, sizeof yaml);
         printf("\nbest by AIC: %s", sim_dist_kind_name(res[best].kind));
@@ -270,7 +282,7 @@ static int fit_samples(const char *path, const char *column, const struct sample
         }
         printf("\n  %s\n", yaml);
     }
-    if (!any_passes) {
+    if (!any_passes && !constant) {
         printf("\nno parametric fit passes the Kolmogorov-Smirnov test at the 1%% level (n = %zu;"
                " with many samples even small departures are significant).\n"
                "The empirical distribution replays the samples themselves:\n\n  %s\n",
@@ -361,7 +373,7 @@ static int fit_arrivals(const char *path, const char *column, double window_s,
         printf("(the trace is shorter than one window: a shorter --window shows how the rate "
                "moves)\n");
     }
-    char sub[48] = "no";
+    char sub[48] = "";
     if (fr.n_sub >= 2) {
         fit_format_value(fr.sub_window_s, &sec, sub, sizeof sub);
     }
@@ -376,14 +388,21 @@ static int fit_arrivals(const char *path, const char *column, double window_s,
                "windows' rates; 1 for Poisson)\n",
                fr.gap_cv, fr.gap_cv_norm);
     }
-    printf("  index of dispersion of counts      %.4g (in %s sub-windows, within windows; 1 for "
-           "Poisson), %.4g (across whole windows)\n",
-           fr.idc_within, sub, fr.idc_across);
+    if (fr.idc_df >= 1.0) {
+        printf("  index of dispersion of counts      %.4g (in %s sub-windows, within windows; 1 "
+               "for Poisson), %.4g (across whole windows)\n",
+               fr.idc_within, sub, fr.idc_across);
+    } else {
+        printf("  index of dispersion of counts      not measured within windows, %.4g (across "
+               "whole windows)\n", fr.idc_across);
+    }
     static const char *const verdict[] = {
         [FIT_SHAPE_POISSON] = "consistent with Poisson arrivals at a piecewise-constant rate",
         [FIT_SHAPE_BURSTIER] = "burstier than Poisson within windows: consider on/off arrivals "
                                "or a trace replay",
         [FIT_SHAPE_MORE_REGULAR] = "more regular than Poisson within windows",
+        [FIT_SHAPE_UNTESTED] = "not tested: no sub-windows to count in and too few gaps (give a "
+                               "--window of two or more whole grains of the timestamps)",
     };
     printf("  %s\n", verdict[fit_rates_shape(&fr)]);
     char *yaml = fit_rates_yaml(&fr);

@@ -384,10 +384,12 @@ int cli_plan(int argc, char **argv)
                                                      "latency_", 8) == 0;
             }
             if (latency_slo && pl.post_sse_p > 0.0) {
+                char json[32]; /* exact: the shares must sum to 1 */
+                config_format_number(json, sizeof json, pl.post_json_p + pl.post_sse_p);
                 printf("note: latency_* include the length of the POSTs answered with SSE streams "
-                       "(mix.post_sse = %.3g); --set mix.post_sse=0 --set mix.post_json=%.3g "
+                       "(mix.post_sse = %.3g); --set mix.post_sse=0 --set mix.post_json=%s "
                        "measures JSON round trips alone\n",
-                       pl.post_sse_p, pl.post_json_p + pl.post_sse_p);
+                       pl.post_sse_p, json);
             }
             if (r.n_undecided) {
                 printf("note: undecided points (CI still straddling a bound at %" PRIu64

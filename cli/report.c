@@ -211,18 +211,25 @@ static int parse_names(const char *flag, const char *text, enum config_kind kind
         name[len] = '\0';
         out[(*n)++] = name;
         if (!known(kind, name)) {
-            /* The loader's own message: the built-in names and a "did you mean". */
+            /* Whatever the loader takes (a file in the working directory by its
+             * bare name too); else its message: the built-in names and a "did
+             * you mean". */
             struct sim_err err;
             sim_err_clear(&err);
+            int rc;
             if (kind == CONFIG_PROFILE) {
                 struct profile pf;
-                config_load_profile(name, &pf, &err);
+                rc = config_load_profile(name, &pf, &err);
+                config_free_profile(&pf);
             } else {
                 struct design d;
-                config_load_design(name, &d, &err);
+                rc = config_load_design(name, &d, &err);
+                config_free_design(&d);
             }
-            fprintf(stderr, "proxysim %s: %s: %s\n", CMD, flag, err.msg);
-            return 2;
+            if (rc != SIM_OK) {
+                fprintf(stderr, "proxysim %s: %s: %s\n", CMD, flag, err.msg);
+                return 2;
+            }
         }
         s = e ? e + 1 : s + len;
     }
@@ -939,12 +946,12 @@ static void summary_section(struct report *r)
         char v[160], l[48];
         fmt_ci_n(&ci, u, v, sizeof v);
         axis_format(lim.value, u, l, sizeof l);
-        const char *verb = b.closeness >= 1.0 ? "reaches or exceeds" : "is the closest to";
+        const char *verb = b.share >= 1.0 ? "reaches or exceeds" : "is the closest to";
         rdoc_bullet(r->doc,
                     "**%s** is worst under `%s`: %s is %s, which %s its limit of %s (%s), at "
                     "%.0f%% of it.",
                     r->designs[d], r->profiles[b.profile], findings_cols[b.col].title, v, verb,
-                    l, lim.what, 100.0 * ci.mean / lim.value); /* closeness stops at 1 */
+                    l, lim.what, 100.0 * b.share);
     }
     size_t failed = 0;
     for (size_t i = 0; i < r->nd * r->np; i++) {

@@ -98,7 +98,7 @@ static void print_limit(const struct experiment *e, const struct exp_summary *su
         axis_format_ci(&ci, u, v, sizeof v);
         axis_format(lim.value, u, l, sizeof l);
         printf("closest to a limit: %s %s, %.0f%% of %s (%s)\n", findings_cols[b.col].title, v,
-               100.0 * ci.mean / lim.value, l, lim.what); /* the closeness is clamped at 1 */
+               100.0 * b.share, l, lim.what);
     }
     int top = -1;
     for (int m = RM_ERROR_RATE_TIMEOUT; m <= RM_ERROR_RATE_UPSTREAM_ERROR; m++) {
@@ -311,7 +311,7 @@ int cli_run(int argc, char **argv)
     enum config_kind kind = CONFIG_PROFILE;
     bool scenario = false;
     if (scen[0] && !colon && !profile) {
-        if (config_load_any(scen, &kind, e, &err) != SIM_OK) {
+        if (config_kind_of(scen, &kind, &err) != SIM_OK) {
             fprintf(stderr, "proxysim run: %s\n", err.msg);
             free(e);
             return 2;
@@ -323,27 +323,18 @@ int cli_run(int argc, char **argv)
                           : kind == CONFIG_DESIGN ? "a design (run it on a profile: PROFILE:DESIGN or "
                                                     "--profile P --design D)"
                                                   : NULL;
-        if (why || !scenario) {
-            config_free_experiment(e);
-        }
         if (why) {
             free(e);
             return args_usage_error("run", "'%s' is %s", scen, why);
         }
     }
-    int lrc = SIM_OK;
-    if (scenario) {
-        /* Again with the --set, in the same load: errors then name the line
-         * of each key in its file. */
-        config_free_experiment(e);
-        lrc = config_load_experiment(scen, &ov, e, &err);
-    } else {
-        lrc = config_build_experiment(pname, dname, &ov, e, &err);
-    }
+    /* Loaded with the --set applied in the same load: the rules across keys
+     * hold for the result, and errors name the line of each key in its file. */
+    int lrc = scenario ? config_load_experiment(scen, &ov, e, &err)
+                       : config_build_experiment(pname, dname, &ov, e, &err);
     if (lrc != SIM_OK) {
         fprintf(stderr, "proxysim run: %s\n", err.msg);
-        config_free_experiment(e); /* a scenario loaded before its --set failed */
-        free(e);
+        free(e); /* a failed load leaves nothing to free */
         return 2;
     }
     if (!scenario) {

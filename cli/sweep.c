@@ -65,7 +65,6 @@ struct sweep {
     struct sim_ci *ci; /* n_points x RM_N */
 };
 
-/* Point index -> value index of key j (first key outermost). */
 /* Two spellings of one key: with and without its kind's prefix. */
 static bool same_key(const char *a, const char *b)
 {
@@ -78,6 +77,7 @@ static bool same_key(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
+/* Point index -> value index of key j (first key outermost). */
 static size_t coord(const struct sweep *sw, size_t point, size_t j)
 {
     size_t inner = 1;

@@ -2469,7 +2469,7 @@ static int finalize_profile(struct load *ld, struct profile *p)
         return err_key(ld, CONFIG_PROFILE, "sample_dt",
                        "out of range (got %s, expected at most the duration)", a);
     }
-    if (p->duration_s / p->sample_dt_s > CONFIG_MAX_SAMPLE_WINDOWS) {
+    if (ceil(p->duration_s / p->sample_dt_s - 1e-9) > CONFIG_MAX_SAMPLE_WINDOWS) { /* as proxy.c */
         char least[64];
         fmt_qty(a, sizeof a, p->sample_dt_s, U_TIME, "");
         fmt_qty(least, sizeof least, p->duration_s / CONFIG_MAX_SAMPLE_WINDOWS, U_TIME, "");
@@ -2913,6 +2913,28 @@ static int load_any_source(struct load *ld, struct source *s, const struct confi
         *kind_out = kind;
     }
     return rc == SIM_OK ? rc : fail_clean(out, rc);
+}
+
+int config_kind_of(const char *name_or_path, enum config_kind *kind, struct sim_err *err)
+{
+    struct load *ld = sim_xmalloc(sizeof *ld);
+    load_init(ld, err);
+    struct source s;
+    int rc = source_open(ld, CONFIG_N_KINDS, name_or_path, "", NULL, &s);
+    if (rc == SIM_OK) {
+        *kind = s.builtin_kind;
+        yaml_document_t y;
+        if (*kind == CONFIG_N_KINDS) {
+            rc = parse_text_doc(ld, s.file, s.data, s.len, &y, NULL);
+            if (rc == SIM_OK) {
+                rc = guess_kind(ld, s.file, &y, kind);
+                yaml_document_delete(&y);
+            }
+        }
+        free(s.owned);
+    }
+    free(ld);
+    return rc;
 }
 
 int config_load_any(const char *name_or_path, enum config_kind *kind_out, struct experiment *out,

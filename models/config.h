@@ -99,6 +99,10 @@ void config_print_design(FILE *f, const struct design *d);
  * `check` and the fuzzer use it; *kind_out may be NULL. */
 int config_load_any(const char *name_or_path, enum config_kind *kind_out,
                     struct experiment *out, struct sim_err *err);
+/* Only the kind of a document (its `kind:` or its keys), without applying
+ * or checking it: a scenario valid only once its --set are applied still
+ * says what it is. */
+int config_kind_of(const char *name_or_path, enum config_kind *kind, struct sim_err *err);
 /* Same, with ov applied before the rules across keys are checked (the errors
  * then name the file and line of every key); a profile or a design document
  * refuses a key of the other kind, which nothing there would read. */

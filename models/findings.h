@@ -71,18 +71,21 @@ struct findings_limit findings_col_limit(const struct design *d, enum findings_c
 /* The figure with its CI. */
 struct sim_ci findings_col_value(const struct design *d, const struct exp_summary *s,
                                  enum findings_col c);
-/* value / limit in [0, 1] (clamped), NaN when there is no limit or value. */
+/* value / limit (past 1 when over it), NaN when there is no limit or value. */
+double findings_share(const struct design *d, const struct exp_summary *s, enum findings_col c);
+/* The share clamped to [0, 1], for a colour scale. */
 double findings_closeness(const struct design *d, const struct exp_summary *s,
                           enum findings_col c);
 
-/* A design's worst profile and binding limit: the (profile, column) with the
- * highest closeness; profile and col are SIZE_MAX / FC_N when nothing has a
+/* A design's worst profile and binding limit: the (profile, column) closest
+ * to its limit; among those at or past it, the design's own bound, then the
+ * largest share; profile and col are SIZE_MAX / FC_N when nothing has a
  * limit.  The p99 latency of a profile with POSTs answered by SSE streams is
  * the length of those streams, not a delay, so it never binds there. */
 struct findings_binding {
     size_t profile;
     enum findings_col col;
-    double closeness;
+    double share; /* findings_share of that figure */
 };
 struct findings_binding findings_binding(const struct design *d, const struct profile *const *pr,
                                          const struct exp_summary *const *s, size_t n_profiles);

@@ -744,23 +744,19 @@ static double timestamp_grain(const double *t, size_t n)
     return 0.0;
 }
 
-/* Sub-windows a window: FIT_SUBWINDOWS, or with a coarse grain the most whole
- * grains up to that which divide the window evenly (0 when none does). */
-static size_t sub_windows(double window_s, double grain_s)
+/* Sub-windows of whole grains: as many as fit in the window at up to
+ * FIT_SUBWINDOWS, each ceil(grains / FIT_SUBWINDOWS) grains wide (the grains
+ * left over at a window's end are in no sub-window).  0 when the window is
+ * not a whole number of grains (sub-windows would cut grains) or under two. */
+static size_t grain_sub_windows(double window_s, double grain_s, double *width_s)
 {
-    if (grain_s == 0.0) {
-        return FIT_SUBWINDOWS;
-    }
     double units = round(window_s / grain_s);
-    if (fabs(units * grain_s - window_s) > 1e-9 * window_s) {
+    if (fabs(units * grain_s - window_s) > 1e-9 * window_s || units < 2.0) {
         return 0;
     }
-    for (size_t d = units < FIT_SUBWINDOWS ? (size_t)units : FIT_SUBWINDOWS; d >= 2; d--) {
-        if (fmod(units, (double)d) == 0.0) {
-            return d;
-        }
-    }
-    return 0;
+    double per = ceil(units / FIT_SUBWINDOWS);
+    *width_s = per * grain_s;
+    return (size_t)floor(units / per);
 }
 
 int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double window_s,
@@ -786,10 +782,11 @@ int fit_rates_compute(struct fit_rates *fr, const double *t, size_t n, double wi
     size_t nw = (size_t)nw_d;
     double mean_gap = (last - first) / (double)(n - 1), grain = timestamp_grain(t, n);
     grain = grain > 0.1 * mean_gap ? grain : 0.0;
-    size_t n_sub = sub_windows(window_s, grain);
+    double sub_s = window_s / FIT_SUBWINDOWS;
+    size_t n_sub = grain > 0.0 ? grain_sub_windows(window_s, grain, &sub_s) : FIT_SUBWINDOWS;
     *fr = (struct fit_rates){.n_windows = nw, .n_arrivals = n, .t0_s = t0, .first_s = first,
                              .last_s = last, .window_s = window_s, .conf = conf,
-                             .n_sub = n_sub, .sub_window_s = n_sub ? window_s / (double)n_sub : NAN,
+                             .n_sub = n_sub, .sub_window_s = n_sub ? sub_s : NAN,
                              .grain_s = grain};
     fr->w = sim_xcalloc(nw, sizeof *fr->w);
     for (size_t i = 0; i < n; i++) {
@@ -929,20 +926,23 @@ char *fit_rates_yaml(const struct fit_rates *fr)
 enum fit_arrival_shape fit_rates_shape(const struct fit_rates *fr)
 {
     const double alpha = 0.01, idc_margin = 0.2, cv_margin = 0.1, min_per_window = 20.0;
-    if (fr->idc_df >= 1.0 && isfinite(fr->idc_within) &&
-        fabs(fr->idc_within - 1.0) >= idc_margin) {
+    /* With few arrivals a window, rates estimated from the same arrivals pull
+     * the rescaled gaps' cv down (0.93 at 6 a window): no cv verdict then. */
+    double n_gaps = (double)fr->n_arrivals - 1.0;
+    bool enough = (double)fr->n_arrivals >= min_per_window * (double)fr->n_windows;
+    bool idc_ok = fr->idc_df >= 1.0 && isfinite(fr->idc_within);
+    bool cv_ok = enough && n_gaps >= 2.0 && isfinite(fr->gap_cv_norm);
+    if (!idc_ok && !cv_ok) {
+        return FIT_SHAPE_UNTESTED;
+    }
+    if (idc_ok && fabs(fr->idc_within - 1.0) >= idc_margin) {
         double x = fr->idc_df * fr->idc_within;
         double p_low = gsl_cdf_chisq_P(x, fr->idc_df), p_high = gsl_cdf_chisq_Q(x, fr->idc_df);
         if (2.0 * fmin(p_low, p_high) < alpha) {
             return fr->idc_within > 1.0 ? FIT_SHAPE_BURSTIER : FIT_SHAPE_MORE_REGULAR;
         }
     }
-    /* With few arrivals a window, rates estimated from the same arrivals pull
-     * the rescaled gaps' cv down (0.93 at 6 a window): no cv verdict then. */
-    double n_gaps = (double)fr->n_arrivals - 1.0;
-    bool enough = (double)fr->n_arrivals >= min_per_window * (double)fr->n_windows;
-    if (enough && n_gaps >= 2.0 && isfinite(fr->gap_cv_norm) &&
-        fabs(fr->gap_cv_norm - 1.0) >= cv_margin) {
+    if (cv_ok && fabs(fr->gap_cv_norm - 1.0) >= cv_margin) {
         double z = (fr->gap_cv_norm - 1.0) * sqrt(n_gaps);
         if (2.0 * gsl_cdf_ugaussian_Q(fabs(z)) < alpha) {
             return z > 0.0 ? FIT_SHAPE_BURSTIER : FIT_SHAPE_MORE_REGULAR;

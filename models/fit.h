@@ -114,8 +114,8 @@ struct fit_rates {
     double first_s, last_s, window_s, conf;
     double gap_cv;        /* cv of all inter-arrival times (1 for one Poisson rate) */
     double gap_cv_norm;   /* cv of the gaps time-rescaled by the piecewise rate (1 for Poisson) */
-    double sub_window_s;  /* window_s / n_sub */
-    size_t n_sub;         /* sub-windows a window: 50, or whole grains (0: none fit) */
+    double sub_window_s;  /* window_s / 50, or a whole number of grains */
+    size_t n_sub;         /* sub-windows a window: 50, or up to 50 of whole grains (0: none) */
     /* The timestamps' grain (1 s for an access log's whole seconds, 0.001 s for
      * milliseconds) when it is coarse against the mean gap (over a tenth of
      * it), else 0.  Then several arrivals share an instant: the gap cvs are
@@ -135,7 +135,12 @@ struct fit_rates {
  * off by at least 0.1; only with 20 or more arrivals a window, below which
  * the fitted rates bias it low).  The verdict's direction is that of the
  * test that rejected. */
-enum fit_arrival_shape { FIT_SHAPE_POISSON, FIT_SHAPE_BURSTIER, FIT_SHAPE_MORE_REGULAR };
+enum fit_arrival_shape {
+    FIT_SHAPE_POISSON,
+    FIT_SHAPE_BURSTIER,
+    FIT_SHAPE_MORE_REGULAR,
+    FIT_SHAPE_UNTESTED /* neither test could run: no sub-windows and too few gaps */
+};
 enum fit_arrival_shape fit_rates_shape(const struct fit_rates *fr);
 
 /* t_sorted[0..n-1]: arrival instants in seconds, ascending (samples_read_timestamps).  Needs

@@ -86,8 +86,8 @@ bool guard_check(struct guard *g, struct sim *s, double memory_bytes,
         }
         /* MiB, as every table and the guard's own key have it. */
         snprintf(g->finding, sizeof g->finding,
-                 "memory grows without bound at %.1f MiB/min from t = %.0f s (stopped at %.1f MiB "
-                 "> guard.max_memory %.0f MiB, t = %.1f s)",
+                 "memory grows without bound at %.1f MiB/min from t = %.0f s (stopped at %.5g MiB "
+                 "> guard.max_memory %.5g MiB, t = %.1f s)",
                  slope * 60.0 / 1048576.0, mem_series->t0_s + mem_series->dt_s * (double)from,
                  memory_bytes / 1048576.0, g->p->max_memory_bytes / 1048576.0, now);
     } else if ((double)sim_pending(s) > g->p->max_pending_events) {

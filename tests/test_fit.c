@@ -439,6 +439,18 @@ static void test_arrival_shape_whole_seconds(void **state)
     print_message("  whole-second on/off: idc %.3f (df %.0f)\n", fr.idc_within, fr.idc_df);
     assert_int_equal(fit_rates_shape(&fr), FIT_SHAPE_BURSTIER);
     fit_rates_fini(&fr);
+    /* A window of 53 grains: 26 sub-windows of 2 s, the last second of each
+     * window in none.  One of 1.5 grains has no sub-window, and too few gaps
+     * to judge without them: untested, not "Poisson". */
+    assert_int_equal(fit_rates_compute(&fr, t, n, 53.0, 0.95, &err), SIM_OK);
+    assert_int_equal(fr.n_sub, 26);
+    CHECK_NEAR(fr.sub_window_s, 2.0, 0.0);
+    assert_int_equal(fit_rates_shape(&fr), FIT_SHAPE_BURSTIER);
+    fit_rates_fini(&fr);
+    assert_int_equal(fit_rates_compute(&fr, t, n, 1.5, 0.95, &err), SIM_OK);
+    assert_int_equal(fr.n_sub, 0);
+    assert_int_equal(fit_rates_shape(&fr), FIT_SHAPE_UNTESTED);
+    fit_rates_fini(&fr);
     /* Fractional times (the same Poisson trace unfloored) have no grain. */
     n = shaped_trace(r, 0, 600.0, t, 40000);
     assert_int_equal(fit_rates_compute(&fr, t, n, 60.0, 0.95, &err), SIM_OK);
