@@ -512,6 +512,11 @@ static void test_wording(void **state)
     expect_in(md, "one/report.md",
               "- Profile `high`: 25 s simulated, warm-up 5 s, series windows of 500 ms.\n");
     expect_in(md, "one/report.md", "### hardened-capped\n");
+    /* Its own cap binds (reached: 101%, not clamped to 100%), before the review's
+     * client-connection yardstick that the same cell exceeds several times over. */
+    expect_in(md, "one/report.md",
+              "peak tasks is 3.02k [3.02, 3.02] (95% CI, n=2), which reaches or exceeds its limit "
+              "of 3k (spawn.max_tasks), at 101% of it.");
     free(md);
 }
 
