@@ -22,6 +22,7 @@
  */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "cli/vary.h"
 #include "cli/xpsetup.h"
 #include "models/config.h"
@@ -332,7 +333,11 @@ int cli_sweep(int argc, char **argv)
     }
     struct experiment *pts = sim_xcalloc(sw.n_points, sizeof *pts);
     size_t n_loaded = 0;
+    /* Each point is a config load (a few ms): a large grid takes minutes. */
+    struct progress setup;
+    progress_init(&setup, "sweep", "points set up", fl.quiet || !x.exec.is_root);
     for (size_t p = 0; p < sw.n_points && rc == 0; p++) {
+        progress_update(&setup, p, sw.n_points);
         char assign[MAX_VARY][256];
         const char *extra[MAX_VARY];
         for (size_t j = 0; j < sw.n_vary; j++) {
@@ -342,6 +347,7 @@ int cli_sweep(int argc, char **argv)
         rc = xpsetup_load("sweep", sw.scenario, fl.sets, fl.n_sets, extra, sw.n_vary, &pts[p]);
         n_loaded += rc == 0;
     }
+    progress_finish(&setup);
     if (rc == 0) {
         rc = xpsetup_pair_points(&x, &fl, pts, sw.n_points, &sw.seed, &sw.reps, &sw.conf);
     }
