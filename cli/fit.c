@@ -274,11 +274,11 @@ static int fit_samples(const char *path, const char *column, const struct sample
         }
         printf("\n");
         if (res[best].kind == SIM_DIST_HYPEREXP) {
-            printf("  balanced-means form (the config syntax): KS D %.5f vs %.5f for the "
-                   "3-parameter fit: %s\n",
+            printf("  balanced-means form (mean, cv): KS D %.5f vs %.5f for the 3-parameter "
+                   "fit: %s\n",
                    res[best].balanced_ks_d, res[best].ks_d,
-                   res[best].balanced_ok ? "fits as well" : "fits worse; the snippet is only "
-                                                            "an approximation");
+                   res[best].balanced_ok ? "fits as well, so the snippet uses it"
+                                         : "fits worse, so the snippet gives p, mean1, mean2");
         }
         printf("\n  %s\n", yaml);
     }
@@ -406,7 +406,14 @@ static int fit_arrivals(const char *path, const char *column, double window_s,
     };
     printf("  %s\n", verdict[fit_rates_shape(&fr)]);
     char *yaml = fit_rates_yaml(&fr);
-    printf("\nprofile snippet (piecewise-constant Poisson rate, %s windows):\n\n  %s\n", w, yaml);
+    printf("\nprofile snippet (piecewise-constant Poisson rate, %s windows", w);
+    if (fit_rates_scheduled(&fr) < fr.n_windows) {
+        char obs[48];
+        fit_format_value(fr.w[fr.n_windows - 1].dur_s, &sec, obs, sizeof obs);
+        printf("; the partial last window, observed for %s, is left out: the schedule keeps the "
+               "last whole window's rate", obs);
+    }
+    printf("):\n\n  %s\n", yaml);
     free(yaml);
     int rc = 0;
     if (out_dir != NULL) {

@@ -656,9 +656,19 @@ void fit_yaml(const struct fit_result *r, const struct samples_unit *unit, char 
         fit_format_value(d->a, unit, v1, sizeof v1);
         snprintf(buf, size, "{dist: exponential, mean: %s}", v1);
         return;
+    case SIM_DIST_HYPEREXP:
     case SIM_DIST_LOGNORMAL:
     case SIM_DIST_GAMMA:
-    case SIM_DIST_HYPEREXP:
+        if (r->kind == SIM_DIST_HYPEREXP && !r->balanced_ok) {
+            /* The balanced (mean, cv) form fits worse: the config takes the
+             * three fitted parameters too. */
+            format_sig(d->a, v1, sizeof v1);
+            fit_format_value(d->b, unit, v2, sizeof v2);
+            fit_format_value(d->c, unit, v3, sizeof v3);
+            snprintf(buf, size, "{dist: hyperexponential, p: %s, mean1: %s, mean2: %s}", v1, v2,
+                     v3);
+            return;
+        }
         fit_format_value(mean, unit, v1, sizeof v1);
         format_sig(cv, v2, sizeof v2);
         snprintf(buf, size, "{dist: %s, mean: %s, cv: %s}", sim_dist_kind_name(r->kind), v1, v2);
@@ -906,13 +916,19 @@ void fit_rates_fini(struct fit_rates *fr)
     fr->n_windows = 0;
 }
 
+size_t fit_rates_scheduled(const struct fit_rates *fr)
+{
+    size_t n = fr->n_windows;
+    return n > 1 && fr->w[n - 1].dur_s < FIT_WHOLE * fr->window_s ? n - 1 : n;
+}
+
 char *fit_rates_yaml(const struct fit_rates *fr)
 {
     const struct samples_unit seconds = {"s", SAMPLES_UNIT_TIME, 1.0};
     size_t size = 32 + fr->n_windows * 64;
     char *buf = sim_xmalloc(size);
     size_t used = (size_t)snprintf(buf, size, "rate: [");
-    for (size_t k = 0; k < fr->n_windows; k++) {
+    for (size_t k = 0; k < fit_rates_scheduled(fr); k++) {
         char at[64], v[64];
         fit_format_value(fr->w[k].start_s, &seconds, at, sizeof at);
         format_sig(fr->w[k].rate_per_s, v, sizeof v);

@@ -148,7 +148,12 @@ enum fit_arrival_shape fit_rates_shape(const struct fit_rates *fr);
 int fit_rates_compute(struct fit_rates *fr, const double *t_sorted, size_t n, double window_s,
                       double conf, struct sim_err *err);
 void fit_rates_fini(struct fit_rates *fr);
-/* "rate: [{at: 0s, value: 120/s}, ...]" into a malloc'd string the caller frees. */
+/* Windows the schedule takes: all but a partial last one (observed for under
+ * 95% of a window, often a fraction of a second: its rate is noise, and a
+ * schedule keeps its last value for the rest of a longer run). */
+size_t fit_rates_scheduled(const struct fit_rates *fr);
+/* "rate: [{at: 0s, value: 120/s}, ...]" over the scheduled windows, into a
+ * malloc'd string the caller frees. */
 char *fit_rates_yaml(const struct fit_rates *fr);
 
 #endif

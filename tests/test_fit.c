@@ -17,6 +17,7 @@
 #include <gsl/gsl_rng.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -114,6 +115,26 @@ static void test_hyperexponential(void **state)
     const struct samples_unit ms = {"ms", SAMPLES_UNIT_TIME, 1e-3};
     fit_yaml(&f, &ms, yaml, sizeof yaml);
     assert_non_null(strstr(yaml, "{dist: hyperexponential, mean: "));
+
+    /* A mixture far from balanced means (p 0.95 of 5 ms, else 175 ms): the (mean,
+     * cv) form fits worse, and the snippet gives the fitted p, mean1, mean2. */
+    struct sim_dist skewed = {.kind = SIM_DIST_HYPEREXP, .a = 0.95, .b = 0.005, .c = 0.175};
+    fit_family(&skewed, 98, &f);
+    assert_true(f.ok);
+    assert_false(f.balanced_ok);
+    fit_yaml(&f, &ms, yaml, sizeof yaml);
+    print_message("  skewed mixture: %s\n", yaml);
+    assert_non_null(strstr(yaml, "{dist: hyperexponential, p: 0.9"));
+    assert_non_null(strstr(yaml, ", mean1: "));
+    struct experiment *ex = calloc(1, sizeof *ex);
+    struct sim_err err;
+    char set[300];
+    snprintf(set, sizeof set, "upstream_service=%s", yaml);
+    assert_int_equal(config_build_experiment("low", "legacy-reverse", NULL, ex, &err), SIM_OK);
+    assert_int_equal(config_apply_set(ex, set, &err), SIM_OK); /* the loader takes it */
+    CHECK_REL(ex->profile.upstream_service_s.a, f.dist.a, 1e-3);
+    config_free_experiment(ex);
+    free(ex);
 }
 
 static void test_exponential_and_pareto(void **state)
@@ -267,6 +288,20 @@ static void test_rates_piecewise_poisson(void **state)
     assert_non_null(strstr(yaml, "{at: 60s, value: "));
     free(yaml);
     fit_rates_fini(&fr);
+    /* One more arrival 50 ms into a sixth window: that window is partial (its rate
+     * would be 20/s), and the schedule leaves it out, ending on window 4's rate. */
+    double *more = sim_xmalloc((n + 1) * sizeof *more);
+    memcpy(more, s.x, n * sizeof *more);
+    more[n] = epoch + 5 * window_s + 0.05;
+    assert_int_equal(fit_rates_compute(&fr, more, n + 1, window_s, 0.95, &err), SIM_OK);
+    assert_int_equal(fr.n_windows, 6);
+    assert_int_equal(fit_rates_scheduled(&fr), 5);
+    yaml = fit_rates_yaml(&fr);
+    assert_non_null(strstr(yaml, "{at: 240s, value: "));
+    assert_null(strstr(yaml, "{at: 300s"));
+    free(yaml);
+    fit_rates_fini(&fr);
+    free(more);
     gsl_rng_free(r);
     /* Replayed through a scenario, the trace gives exactly its own arrival count: once as
      * recorded, at 2x in half the time, and looped twice in twice the time.
