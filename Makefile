@@ -18,6 +18,7 @@ deps:
 	@missing=0; \
 	command -v cmake >/dev/null 2>&1 || missing=1; \
 	command -v pkg-config >/dev/null 2>&1 || missing=1; \
+	dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing=1; \
 	if [ $$missing = 0 ]; then for p in $(PKGS_PC); do pkg-config --exists $$p || missing=1; done; fi; \
 	if [ $$missing = 1 ]; then \
 	  echo "make: installing Debian packages: $(DEB_PKGS)"; \

@@ -86,6 +86,7 @@ struct cell {
     struct experiment e;
     bool loaded; /* e is to be freed with config_free_experiment */
     double own_duration_s; /* the profile's duration before the report's cap */
+    bool mser5;            /* its warm-up is MSER-5's (run_cell then fixes it) */
     struct rep_result *reps;
     size_t n_reps;
     size_t n_failed;
@@ -281,6 +282,7 @@ static int load_cell(struct report *r, const char *design, const char *profile, 
     c->e.run.seed = r->seed;
     struct profile *p = &c->e.profile;
     c->own_duration_s = p->duration_s;
+    c->mser5 = p->warmup_mser5;
     if (!r->full_duration) {
         double cap = DEFAULT_CAP_S, warm = fmin(p->warmup_s, 0.2 * DEFAULT_CAP_S);
         for (size_t i = 0; i < sizeof report_caps / sizeof *report_caps; i++) {
@@ -1449,8 +1451,10 @@ static void method_section(struct report *r, double wall_s)
         axis_format(cell_at(r, 0, p)->own_duration_s, AXIS_UNIT_S, od, sizeof od);
         /* Only a shortened profile needs the note: high runs its own 25 s. */
         bool scaled = !r->full_duration && pf->duration_s != cell_at(r, 0, p)->own_duration_s;
-        rdoc_bullet(r->doc, "Profile `%s`: %s simulated, warm-up %s, series windows of %s%s%s%s.",
-                    r->profiles[p], dur, warm, dt,
+        rdoc_bullet(r->doc, "Profile `%s`: %s simulated, warm-up %s%s, series windows of %s%s%s%s.",
+                    r->profiles[p], dur, warm,
+                    cell_at(r, 0, p)->mser5 ? " (detected by MSER-5, at most half the run)" : "",
+                    dt,
                     scaled ? " (report-scale duration; the profile's own is " : "",
                     scaled ? od : "", scaled ? ", use --full-duration for it)" : "");
     }

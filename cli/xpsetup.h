@@ -36,7 +36,7 @@ struct xpsetup_flags {
 /* Their lines of --help, --reps, --out and --quiet aside (those say what a
  * command does with them). */
 #define XPSETUP_FLAGS_HELP                                                                         \
-    "  --seed S           master seed (default: the scenario's run.seed, 1)\n"                     \
+    "  --seed S           master seed (default: the config's run.seed, 1)\n"                     \
     "  --threads T        worker threads (default, or 0: the scenario's run.threads,\n"            \
     "                     else all cores); results do not depend on it\n"                          \
     "  --set key=value    override a profile, design or run key (docs/CONFIG.md);\n"               \

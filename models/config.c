@@ -2545,9 +2545,17 @@ static int finalize_design(struct load *ld, struct design *d)
     }
     /* connpool.c would run it as HTTP/1.1, which is surely not what was meant. */
     if (d->upstream.http2 && d->upstream.max_streams_per_conn <= 1.0) {
-        return err_key(ld, CONFIG_DESIGN, "upstream.max_streams_per_conn",
-                       "out of range (got 1 with upstream.http2: true, expected more than 1 "
-                       "concurrent stream per connection, e.g. 100; or http2: false)");
+        /* At the stream count where one was written, else at http2 (the
+         * default of 1 stream was not written anywhere). */
+        const char *key = "upstream.max_streams_per_conn";
+        if (ld->locs[key_find(CONFIG_DESIGN, key)].file >= 0) {
+            return err_key(ld, CONFIG_DESIGN, key,
+                           "out of range (got 1 with upstream.http2: true, expected more than 1 "
+                           "concurrent stream per connection, e.g. 100; or http2: false)");
+        }
+        return err_key(ld, CONFIG_DESIGN, "upstream.http2",
+                       "conflicts with upstream.max_streams_per_conn (got true with 1 stream per "
+                       "connection, expected upstream.max_streams_per_conn above 1, e.g. 100)");
     }
     const struct {
         const struct reconnect_params *r;

@@ -113,10 +113,13 @@ double findings_closeness(const struct design *d, const struct exp_summary *s,
 }
 
 /* Whether a figure at share x of column c's limit binds before b.  Closer to
- * its limit first; at or past it, the design's own bound first (a cap that
- * is reached explains the refusals behind an error rate many times its
- * budget), then the larger share (900% of a yardstick before 101%).  Ties go
- * to the first profile and column, so the sentence is stable from run to run. */
+ * its limit first.  Among figures at or past their limits the design's own
+ * bound comes first (a cap that is reached explains the refusals behind an
+ * error rate past its budget); shares past 100% are not compared, since the
+ * yardsticks are of different kinds (2,910% of a 1% error budget says less
+ * than 312% of the review's tasks), so the column order decides: resources
+ * before their symptoms, latency and errors.  Ties go to the first profile
+ * and column, so the sentence is stable from run to run. */
 static bool binds_before(const struct design *d, double x, enum findings_col c,
                          const struct findings_binding *b)
 {
@@ -127,12 +130,8 @@ static bool binds_before(const struct design *d, double x, enum findings_col c,
     if (cx != cb) {
         return cx > cb;
     }
-    if (cx < 1.0) {
-        return false;
-    }
-    bool own_x = findings_col_limit(d, c).from_design;
-    bool own_b = findings_col_limit(d, b->col).from_design;
-    return own_x != own_b ? own_x : x > b->share;
+    return cx >= 1.0 && findings_col_limit(d, c).from_design &&
+           !findings_col_limit(d, b->col).from_design;
 }
 
 struct findings_binding findings_binding(const struct design *d, const struct profile *const *pr,

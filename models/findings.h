@@ -79,7 +79,7 @@ double findings_closeness(const struct design *d, const struct exp_summary *s,
 
 /* A design's worst profile and binding limit: the (profile, column) closest
  * to its limit; among those at or past it, the design's own bound, then the
- * largest share; profile and col are SIZE_MAX / FC_N when nothing has a
+ * first column (resources before latency and errors); profile and col are SIZE_MAX / FC_N when nothing has a
  * limit.  The p99 latency of a profile with POSTs answered by SSE streams is
  * the length of those streams, not a delay, so it never binds there. */
 struct findings_binding {

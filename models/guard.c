@@ -100,7 +100,7 @@ bool guard_check(struct guard *g, struct sim *s, double memory_bytes,
                  "with no think time asking again at once after a refusal)", now);
     } else if (guard_wall_s() - g->wall_start_s > g->p->max_wall_s) {
         snprintf(g->finding, sizeof g->finding,
-                 "wall-time budget of %.0f s exhausted at simulated t = %.1f s", g->p->max_wall_s,
+                 "wall-time budget of %.3g s exhausted at simulated t = %.1f s", g->p->max_wall_s,
                  now);
     } else {
         return false;
