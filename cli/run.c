@@ -175,7 +175,7 @@ static void print_json(const struct experiment *e, const struct exp_summary *sum
            e->name, e->profile.name, e->design.name, e->run.seed, sum->n_reps, sum->n_requests,
            sum->n_events);
     json_num(stdout, sum->confidence);
-    printf(",\"stopped\":%zu,\"finding\":\"", sum->n_stopped);
+    printf(",\"replications_stopped\":%zu,\"finding\":\"", sum->n_stopped);
     for (const char *c = sum->finding; *c; c++) {
         if (*c == '"' || *c == '\\') {
             putchar('\\');

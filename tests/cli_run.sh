@@ -24,6 +24,9 @@ has "memory_bytes_peak                 B          48"
 has " MiB ["
 has "closest to a limit: peak memory"
 has "(review max_memory)"
+"$bin" run low --reps 2 --seed 1 --json >"$out" 2>/dev/null || fails=$((fails + 1))
+has '"confidence":0.95,"replications_stopped":0,"finding":"","metrics":{"latency_p50_s":{"unit":"s",'
+has '"stopped":{"unit":"1","mean":0,'
 
 # A mix changed share by share (docs/CONFIG.md's example): the shares sum to 1
 # once every --set is applied, so a profile and a scenario both take it.
