@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli/args.h"
 
+#include "models/config.h"
+
 #include "sim/check.h"
 
 #include <ctype.h>
@@ -56,7 +58,7 @@ int args_usage_error(const char *cmd, const char *why_fmt, ...)
     return 2;
 }
 
-int args_bad_option(const char *cmd, int argc, char *const *argv)
+int args_bad_option(const char *cmd, int argc, char *const *argv, const struct option *opts)
 {
     /* getopt_long has stepped past a long option it refused; inside a cluster
      * of short ones (-jx) it has not, and optopt names the letter. */
@@ -64,7 +66,22 @@ int args_bad_option(const char *cmd, int argc, char *const *argv)
     if (optopt > 0 && optopt < 128 && isprint(optopt) && strncmp(word, "--", 2) != 0) {
         return args_usage_error(cmd, "unknown or incomplete option '-%c'", optopt);
     }
-    return args_usage_error(cmd, "unknown or incomplete option '%s'", word);
+    /* --jsn: "did you mean '--json'?", by the loader's measure of a typo. */
+    char hint[80] = "";
+    if (strncmp(word, "--", 2) == 0 && opts != NULL) {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(word + 2, "="), word + 2);
+        const char *names[64];
+        size_t n = 0;
+        for (; n < 64 && opts[n].name != NULL; n++) {
+            names[n] = opts[n].name;
+        }
+        const char *close = config_closest(name, names, n);
+        if (close) {
+            snprintf(hint, sizeof hint, "; did you mean '--%s'?", close);
+        }
+    }
+    return args_usage_error(cmd, "unknown or incomplete option '%s'%s", word, hint);
 }
 
 int args_out_dir(const char *cmd, const char *dir)

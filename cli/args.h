@@ -21,8 +21,10 @@ int args_double(const char *cmd, const char *flag, const char *text, double lo, 
 int args_usage_error(const char *cmd, const char *why_fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* The same for getopt_long's '?' (commands set opterr = 0 so that this is the
- * only message): names the unknown option, or the one missing its value. */
-int args_bad_option(const char *cmd, int argc, char *const *argv);
+ * only message): names the unknown option, or the one missing its value, and
+ * the closest of opts (NULL-terminated, as getopt_long's) to a misspelt one. */
+struct option;
+int args_bad_option(const char *cmd, int argc, char *const *argv, const struct option *opts);
 /* Creates --out's directory and its parents before anything runs, so a bad
  * path costs nothing; returns 0 or 2 (message printed). */
 int args_out_dir(const char *cmd, const char *dir);

@@ -343,7 +343,7 @@ int cli_bench(int argc, char **argv)
             printf("usage: proxysim bench %s\n%s", usage_line, help_text);
             return 0;
         default:
-            return args_bad_option("bench", argc - 1, argv + 1);
+            return args_bad_option("bench", argc - 1, argv + 1, opts);
         }
         if (rc) {
             return rc;

@@ -49,7 +49,7 @@ int cli_check(int argc, char **argv)
             return 0;
         default:
             free(sets);
-            return args_bad_option("check", argc, argv);
+            return args_bad_option("check", argc, argv, opts);
         }
     }
     if (optind >= argc) {

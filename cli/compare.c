@@ -271,7 +271,7 @@ int cli_compare(int argc, char **argv)
         default:
             rc = xpsetup_flag("compare", ch, optarg, 2, 100000, &fl);
             if (rc < 0) {
-                return args_bad_option("compare", argc, argv);
+                return args_bad_option("compare", argc, argv, opts);
             }
         }
         if (rc) {

@@ -505,7 +505,7 @@ int cli_fit(int argc, char **argv)
             help();
             return 0;
         default:
-            return args_bad_option("fit", argc, argv);
+            return args_bad_option("fit", argc, argv, opts);
         }
     }
     if (optind != argc - 1) {

@@ -263,7 +263,7 @@ int cli_plan(int argc, char **argv)
         default:
             rc = xpsetup_flag("plan", ch, optarg, 2, 10000, &fl);
             if (rc < 0) {
-                rc = args_bad_option("plan", argc, argv);
+                rc = args_bad_option("plan", argc, argv, opts);
             }
         }
         if (rc) {

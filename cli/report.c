@@ -1625,7 +1625,7 @@ static int parse(struct report *r, int argc, char **argv)
                    usage_line);
             return -1;
         default:
-            return args_bad_option(CMD, argc, argv);
+            return args_bad_option(CMD, argc, argv, opts);
         }
         if (rc != 0) {
             return rc;

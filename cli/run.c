@@ -270,7 +270,7 @@ int cli_run(int argc, char **argv)
         default:
             rc = xpsetup_flag("run", ch, optarg, 1, 100000, &fl);
             if (rc < 0) {
-                return args_bad_option("run", argc, argv);
+                return args_bad_option("run", argc, argv, opts);
             }
         }
         if (rc) {

@@ -284,7 +284,7 @@ int cli_sweep(int argc, char **argv)
         default:
             rc = xpsetup_flag("sweep", ch, optarg, 2, 100000, &fl);
             if (rc < 0) {
-                rc = args_bad_option("sweep", argc, argv);
+                rc = args_bad_option("sweep", argc, argv, opts);
             }
         }
         if (rc) {

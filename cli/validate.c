@@ -354,7 +354,7 @@ int cli_validate(int argc, char **argv)
                    usage_line);
             return 0;
         default:
-            return args_bad_option("validate", argc, argv);
+            return args_bad_option("validate", argc, argv, opts);
         }
         if (rc != 0) {
             return rc;

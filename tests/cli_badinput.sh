@@ -54,7 +54,8 @@ expect "--set:1:1: design.spawn.max_taks: unknown key (got 'design.spawn.max_tak
 expect "did you mean 'design.spawn.max_tasks'?" run low --set design.spawn.max_taks=3
 expect "unknown design 'bounded-targt' (expected a built-in name" compare legacy-reverse bounded-targt
 expect "did you mean 'bounded-target'?" compare legacy-reverse bounded-targt
-expect "proxysim run: unknown or incomplete option '--jsn' (see 'proxysim run --help')" run low --jsn
+expect "proxysim run: unknown or incomplete option '--jsn'; did you mean '--json'? (see 'proxysim run --help')" run low --jsn
+expect "proxysim sweep: unknown or incomplete option '--vray=x=1'; did you mean '--vary'?" sweep low --vray=x=1
 expect "proxysim run: unknown or incomplete option '--reps'" run low --reps
 expect "proxysim compare: expected two designs, got 1" compare legacy-reverse
 expect "proxysim plan: give --minimize or --maximize, not both" plan low --minimize --maximize
