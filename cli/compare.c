@@ -291,6 +291,9 @@ int cli_compare(int argc, char **argv)
     if (rc == 0) {
         rc = xpsetup_open(&x, "compare", (unsigned)fl.threads);
     }
+    if (rc == 0 && fl.out_dir && x.exec.is_root) {
+        rc = args_out_dir("compare", fl.out_dir);
+    }
     size_t n_points = 2 * c.n_prof;
     struct experiment *pts = sim_xcalloc(n_points, sizeof *pts);
     size_t n_loaded = 0;
@@ -323,7 +326,7 @@ int cli_compare(int argc, char **argv)
                 c.prof[p] = name;
             }
         }
-        rc = xpsetup_pair_points(&x, &fl, pts, n_points, &c.seed, &c.reps, &c.conf);
+        xpsetup_pair_points(&x, &fl, pts, n_points, &c.seed, &c.reps, &c.conf);
     }
     if (rc == 0) {
         c.out = sim_xcalloc(n_points * c.reps, sizeof *c.out);

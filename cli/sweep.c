@@ -349,7 +349,7 @@ int cli_sweep(int argc, char **argv)
     }
     progress_finish(&setup);
     if (rc == 0) {
-        rc = xpsetup_pair_points(&x, &fl, pts, sw.n_points, &sw.seed, &sw.reps, &sw.conf);
+        xpsetup_pair_points(&x, &fl, pts, sw.n_points, &sw.seed, &sw.reps, &sw.conf);
     }
     if (rc == 0) {
         struct trials_out *res = sim_xcalloc(sw.n_points * sw.reps, sizeof *res);

@@ -152,7 +152,7 @@ int xpsetup_check_vary(const char *cmd, const char *scenario, const char *const 
     return rc;
 }
 
-int xpsetup_pair_points(struct xpsetup *x, const struct xpsetup_flags *fl,
+void xpsetup_pair_points(struct xpsetup *x, const struct xpsetup_flags *fl,
                         struct experiment *points, size_t n_points, uint64_t *seed,
                         unsigned *reps, double *conf)
 {
@@ -164,10 +164,6 @@ int xpsetup_pair_points(struct xpsetup *x, const struct xpsetup_flags *fl,
     for (size_t i = 0; i < n_points; i++) {
         points[i].run.seed = *seed;
     }
-    if (fl->out_dir && x->exec.is_root) {
-        return args_out_dir(x->cmd, fl->out_dir);
-    }
-    return 0;
 }
 
 size_t xpsetup_run_points(const struct xpsetup *x, const struct experiment *points,

@@ -82,9 +82,9 @@ int xpsetup_check_vary(const char *cmd, const char *scenario, const char *const 
  * their differences are paired.  The seed is --seed, else the first point's
  * run.seed; the count --reps, else its run.reps but at least 2 (a CI needs
  * two); *conf its run.confidence, else 0.95.  Its run.threads sizes the
- * executor (xpsetup_apply_run_threads), and --out's directory is created on
- * the root.  Returns 0 or 2 (message printed). */
-int xpsetup_pair_points(struct xpsetup *x, const struct xpsetup_flags *fl,
+ * executor (xpsetup_apply_run_threads).  (Each command creates --out's
+ * directory itself, before it loads its points.) */
+void xpsetup_pair_points(struct xpsetup *x, const struct xpsetup_flags *fl,
                         struct experiment *points, size_t n_points, uint64_t *seed,
                         unsigned *reps, double *conf);
 
