@@ -191,13 +191,14 @@ static int write_charts(const struct cmp_run *c, const char *dir, struct sim_err
 static void print_tables(const struct cmp_run *c, const struct xpsetup *x, double wall_s)
 {
     char wb[48];
+    int w = results_metric_name_width();
     printf("compare  A = %s  B = %s  master seed %" PRIu64 "  %u paired replications  "
            "confidence %.0f%%  %s  wall %.1f s\n",
            c->design_a, c->design_b, c->seed, c->reps, 100 * c->conf,
            xpsetup_workers(x, wb, sizeof wb), wall_s);
     for (size_t p = 0; p < c->n_prof; p++) {
         printf("\nprofile %s\n", c->prof[p]);
-        printf("%-26s %-6s %-26s %-26s %-30s %8s  %-12s %s\n", "metric", "better", "A", "B",
+        printf("%-*s %-6s %-26s %-26s %-30s %8s  %-12s %s\n", w, "metric", "better", "A", "B",
                "B - A (paired CI)", "change", "verdict", "CI paired vs unpaired");
         double lat_ratio = NAN;
         double ratios[RM_N];
@@ -209,8 +210,10 @@ static void print_tables(const struct cmp_run *c, const struct xpsetup *x, doubl
             }
             enum axis_unit u = axis_unit_of(results_metrics[m].unit);
             char a[64], b[64], d[64], ch[32], wr[16];
-            axis_format_ci(&r->a, u, a, sizeof a);
-            axis_format_ci(&r->b, u, b, sizeof b);
+            /* A and B in one prefix, so the eye compares numbers, not units */
+            double ref = axis_shared_ref(axis_ci_extent(&r->a), axis_ci_extent(&r->b), u);
+            axis_format_ci_as(&r->a, ref, u, a, sizeof a);
+            axis_format_ci_as(&r->b, ref, u, b, sizeof b);
             axis_format_ci(&r->diff, u, d, sizeof d);
             if (isnan(r->rel_change)) {
                 snprintf(ch, sizeof ch, "-");
@@ -218,7 +221,7 @@ static void print_tables(const struct cmp_run *c, const struct xpsetup *x, doubl
                 snprintf(ch, sizeof ch, "%+.1f%%", 100 * r->rel_change);
             }
             fmt_ratio(wr, sizeof wr, r->width_ratio);
-            printf("%-26s %-6s %-26s %-26s %-30s %8s  %-12s %s\n", results_metrics[m].name,
+            printf("%-*s %-6s %-26s %-26s %-30s %8s  %-12s %s\n", w, results_metrics[m].name,
                    paired_direction_name(paired_metric_direction(m)), a, b, d, ch,
                    r->verdict == PAIRED_NO_DIFFERENCE ? "no sig. diff"
                                                       : paired_verdict_name(r->verdict),

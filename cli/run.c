@@ -131,11 +131,7 @@ static void print_table(const struct experiment *e, const struct exp_summary *su
            "%.3g events per second of wall time\n",
            sum->n_requests, sum->n_events, (double)sum->n_requests / wall_s,
            (double)sum->n_events / wall_s);
-    int w = 6; /* the longest metric name sets the first column */
-    for (int m = 0; m < RM_N; m++) {
-        int len = (int)strlen(results_metrics[m].name);
-        w = len > w ? len : w;
-    }
+    int w = results_metric_name_width();
     /* Values as compare and sweep show them: SI prefixes, the unit with the
      * mean (167 MiB [166, 168]); the unit column names what a count counts. */
     printf("%-*s %-10s %-36s %s\n", w, "metric", "unit", "mean [ci]", "n");

@@ -129,3 +129,13 @@ int results_metric_find(const char *name)
     }
     return -1;
 }
+
+int results_metric_name_width(void)
+{
+    size_t w = 0;
+    for (int i = 0; i < RM_N; i++) {
+        size_t len = strlen(results_metrics[i].name);
+        w = len > w ? len : w;
+    }
+    return (int)w;
+}

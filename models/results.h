@@ -217,6 +217,8 @@ void results_summarize(const struct rep_result *reps, size_t n, double conf,
 void results_summary_fini(struct exp_summary *s);
 /* Index of a metric by its stable name, or -1. */
 int results_metric_find(const char *name);
+/* The length of the longest metric name: the first column of a terminal table. */
+int results_metric_name_width(void);
 /* error_rate_rejected's parts, one per limit that refuses: terminal tables
  * leave out the parts that are 0 everywhere. */
 static inline bool results_metric_is_refusal_part(int m)

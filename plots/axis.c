@@ -166,24 +166,60 @@ char *axis_format_as(double v, double ref, enum axis_unit unit, bool with_symbol
     return buf;
 }
 
-char *axis_format_ci(const struct sim_ci *ci, enum axis_unit unit, char *buf, size_t size)
+double axis_ci_extent(const struct sim_ci *ci)
+{
+    if (ci->n == 0 || isnan(ci->mean)) {
+        return 0.0;
+    }
+    double e = fabs(ci->mean);
+    if (!isnan(ci->half)) {
+        e = fmax(e, fmax(fabs(ci->lo), fabs(ci->hi)));
+    }
+    return e;
+}
+
+double axis_shared_ref(double a, double b, enum axis_unit unit)
+{
+    double small = fmin(fabs(a), fabs(b)), large = fmax(fabs(a), fabs(b));
+    if (!(small > 0.0) || !isfinite(large)) {
+        return 0.0; /* zero or n/a has no prefix to share */
+    }
+    size_t n;
+    const struct prefix *p = prefixes(unit, &n);
+    size_t k = prefix_for(p, n, small);
+    if (fabs(small / p[k].scale) >= 999.5 && k + 1 < n) {
+        k++; /* as axis_format_as steps up */
+    }
+    /* the smaller value's prefix, while the larger still reads as at most
+     * four digits there (539 ms beside 1020 ms); beyond, each its own */
+    return large / p[k].scale < 9999.5 ? small : 0.0;
+}
+
+char *axis_format_ci_as(const struct sim_ci *ci, double ref, enum axis_unit unit, char *buf,
+                        size_t size)
 {
     char m[48], lo[32], hi[32];
     if (ci->n == 0 || isnan(ci->mean)) {
         snprintf(buf, size, "n/a");
         return buf;
     }
+    if (!(ref > 0.0)) {
+        ref = axis_ci_extent(ci);
+    }
+    axis_format_as(ci->mean, ref, unit, true, m, sizeof m);
     if (isnan(ci->half)) {
-        axis_format(ci->mean, unit, m, sizeof m);
         snprintf(buf, size, "%s (n=%zu, no CI)", m, ci->n);
         return buf;
     }
-    double ref = fmax(fabs(ci->mean), fmax(fabs(ci->lo), fabs(ci->hi)));
     axis_format_as(ci->lo, ref, unit, false, lo, sizeof lo);
     axis_format_as(ci->hi, ref, unit, false, hi, sizeof hi);
-    axis_format_as(ci->mean, ref, unit, true, m, sizeof m);
     snprintf(buf, size, "%s [%s, %s]", m, lo, hi);
     return buf;
+}
+
+char *axis_format_ci(const struct sim_ci *ci, enum axis_unit unit, char *buf, size_t size)
+{
+    return axis_format_ci_as(ci, 0.0, unit, buf, size);
 }
 
 char *axis_format_tick(double v, double ref, double step, enum axis_unit unit, char *buf,

@@ -80,6 +80,18 @@ char *axis_format_as(double v, double ref, enum axis_unit unit, bool with_symbol
  * half-width; "n/a" without a mean. */
 char *axis_format_ci(const struct sim_ci *ci, enum axis_unit unit, char *buf, size_t size);
 
+/* As axis_format_ci, with the prefix that `ref` fixes (0: the CI's own
+ * extent), so two CIs side by side can read in one unit. */
+char *axis_format_ci_as(const struct sim_ci *ci, double ref, enum axis_unit unit, char *buf,
+                        size_t size);
+/* The ref that puts two magnitudes under one prefix: the smaller's prefix
+ * ("539 ms" beside "547 ms", not "0.539 s" beside "547 ms"; "127" beside
+ * "7470"), or 0 (each its own) when the larger would need more than four
+ * digits there or either is zero. */
+double axis_shared_ref(double a, double b, enum axis_unit unit);
+/* The largest magnitude among a CI's mean and bounds; 0 without a mean. */
+double axis_ci_extent(const struct sim_ci *ci);
+
 /* As axis_format, with the prefix fixed by `ref` (the largest magnitude on
  * the axis) and the decimals by `step`, so all labels of one axis agree.
  * Zero is written as "0". */

@@ -193,6 +193,41 @@ static void test_format_ci(void **state)
     check_ci_text(NAN, NAN, NAN, 0, AXIS_UNIT_S, "n/a");
 }
 
+/* compare's A and B cells: one prefix for the row while the larger value
+ * still reads in four digits, each its own beyond, or beside a zero */
+static void check_pair_text(struct sim_ci a, struct sim_ci b, enum axis_unit u, const char *want_a,
+                            const char *want_b)
+{
+    double ref = axis_shared_ref(axis_ci_extent(&a), axis_ci_extent(&b), u);
+    char ta[96], tb[96];
+    axis_format_ci_as(&a, ref, u, ta, sizeof ta);
+    axis_format_ci_as(&b, ref, u, tb, sizeof tb);
+    if (strcmp(ta, want_a) != 0 || strcmp(tb, want_b) != 0) {
+        fail_msg("pair: got \"%s\" | \"%s\", want \"%s\" | \"%s\"", ta, tb, want_a, want_b);
+    }
+}
+
+static void test_format_ci_pair(void **state)
+{
+    (void)state;
+    /* found by a reviewer: "0.539 s [0.3, 1.05]" beside "547 ms [420, 674]" */
+    struct sim_ci a = {.mean = 0.539, .lo = 0.3, .hi = 1.05, .half = 0.375, .n = 10};
+    struct sim_ci b = {.mean = 0.547, .lo = 0.42, .hi = 0.674, .half = 0.127, .n = 10};
+    check_pair_text(a, b, AXIS_UNIT_S, "539 ms [300, 1050]", "547 ms [420, 674]");
+    check_pair_text(b, a, AXIS_UNIT_S, "547 ms [420, 674]", "539 ms [300, 1050]");
+    struct sim_ci few = {.mean = 127, .lo = 119, .hi = 135, .half = 8, .n = 10};
+    struct sim_ci many = {.mean = 7467, .lo = 7361, .hi = 7574, .half = 107, .n = 10};
+    check_pair_text(few, many, AXIS_UNIT_NONE, "127 [119, 135]", "7467 [7361, 7574]");
+    /* 13 ms beside 10.1 s would need 10100 ms: each keeps its own */
+    struct sim_ci fast = {.mean = 0.013, .lo = 0.0129, .hi = 0.0132, .half = 0.00015, .n = 10};
+    struct sim_ci slow = {.mean = 10.1, .lo = 9.83, .hi = 10.3, .half = 0.235, .n = 10};
+    check_pair_text(fast, slow, AXIS_UNIT_S, "13 ms [12.9, 13.2]", "10.1 s [9.83, 10.3]");
+    struct sim_ci zero = {.mean = 0, .lo = 0, .hi = 0, .half = 0, .n = 10};
+    check_pair_text(zero, fast, AXIS_UNIT_S, "0 s [0, 0]", "13 ms [12.9, 13.2]");
+    struct sim_ci one = {.mean = 0.25, .lo = NAN, .hi = NAN, .half = NAN, .n = 1};
+    check_pair_text(one, a, AXIS_UNIT_S, "250 ms (n=1, no CI)", "539 ms [300, 1050]");
+}
+
 /* ---- rendering ------------------------------------------------------------- */
 
 struct fixture {
@@ -688,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_format_tick),
         cmocka_unit_test(test_format_ci),
+        cmocka_unit_test(test_format_ci_pair),
         cmocka_unit_test(test_timeseries),
         cmocka_unit_test(test_stacked),
         cmocka_unit_test(test_latency),
