@@ -84,6 +84,29 @@ int args_bad_option(const char *cmd, int argc, char *const *argv, const struct o
     return args_usage_error(cmd, "unknown or incomplete option '%s'%s", word, hint);
 }
 
+int args_refuse_swaps(const char *cmd, const char *const *sets, size_t n_sets)
+{
+    for (size_t i = 0; i < n_sets; i++) {
+        const char *key = sets[i];
+        size_t n = strcspn(key, "=");
+        if (n > 9 && strncmp(key, "scenario.", 9) == 0) {
+            key += 9, n -= 9;
+        }
+        bool design = n == 6 && strncmp(key, "design", 6) == 0;
+        if (design || (n == 7 && strncmp(key, "profile", 7) == 0)) {
+            fprintf(stderr,
+                    "proxysim %s: --set %s: would run one %s under every label; %s names its %ss "
+                    "itself (%s), and --set changes keys within them (%s.KEY=VALUE)\n",
+                    cmd, sets[i], design ? "design" : "profile", cmd, design ? "design" : "profile",
+                    design ? (strcmp(cmd, "compare") == 0 ? "DESIGN_A DESIGN_B" : "--designs")
+                           : "--profiles",
+                    design ? "design" : "profile");
+            return 2;
+        }
+    }
+    return 0;
+}
+
 int args_out_dir(const char *cmd, const char *dir)
 {
     if (dir[0] == '\0') {

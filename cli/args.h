@@ -10,6 +10,7 @@
 #define CLI_ARGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 int args_u64(const char *cmd, const char *flag, const char *text, uint64_t lo, uint64_t hi,
@@ -25,6 +26,11 @@ int args_usage_error(const char *cmd, const char *why_fmt, ...)
  * the closest of opts (NULL-terminated, as getopt_long's) to a misspelt one. */
 struct option;
 int args_bad_option(const char *cmd, int argc, char *const *argv, const struct option *opts);
+/* compare and report name their designs and profiles themselves: a --set
+ * that swaps a whole profile or design (profile=P, design=D, scenario.design=D)
+ * would run one config under every label.  Returns 2 (message printed) for
+ * the first such set, else 0. */
+int args_refuse_swaps(const char *cmd, const char *const *sets, size_t n_sets);
 /* Creates --out's directory and its parents before anything runs, so a bad
  * path costs nothing; returns 0 or 2 (message printed). */
 int args_out_dir(const char *cmd, const char *dir);

@@ -284,6 +284,9 @@ int cli_compare(int argc, char **argv)
     if (argc - optind != 2) {
         return args_usage_error("compare", "expected two designs, got %d", argc - optind);
     }
+    if (args_refuse_swaps("compare", fl.sets, fl.n_sets) != 0) {
+        return 2;
+    }
     struct cmp_run c = {.design_a = argv[optind], .design_b = argv[optind + 1]};
     char *ptext = strdup(profiles_text ? profiles_text : "medium");
     if (!ptext) {

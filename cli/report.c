@@ -1637,6 +1637,9 @@ static int parse(struct report *r, int argc, char **argv)
     if (r->full_duration && r->max_duration_s > 0.0) {
         return args_usage_error(CMD, "--full-duration and --max-duration: give one of them");
     }
+    if (args_refuse_swaps(CMD, r->sets, r->n_sets) != 0) {
+        return 2;
+    }
     if (r->max_reps == 0) {
         r->max_reps = r->reps > 200 ? r->reps : 200; /* --max-reps not given */
     } else if (r->max_reps < r->reps) {

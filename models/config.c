@@ -2612,9 +2612,9 @@ static int apply_set(struct load *ld, struct experiment *ex, const char *assignm
     d->file = file;
     d->col_offset = col;
     int rc = SIM_OK;
-    if (strcmp(key, "profile") == 0 || strcmp(key, "design") == 0) {
-        /* --set design=refactored-hardened swaps the whole design. */
-        enum config_kind k = key[0] == 'p' ? CONFIG_PROFILE : CONFIG_DESIGN;
+    if (kinds[CONFIG_SCENARIO] && (strcmp(path, "profile") == 0 || strcmp(path, "design") == 0)) {
+        /* --set design=refactored-hardened (or scenario.design=...) swaps the whole design. */
+        enum config_kind k = path[0] == 'p' ? CONFIG_PROFILE : CONFIG_DESIGN;
         struct ref from = {.d = d, .node = NULL, .key = key};
         void *out = k == CONFIG_PROFILE ? (void *)&ex->profile : (void *)&ex->design;
         rc = load_source(ld, k, value, "", &from, out, NULL);

@@ -58,6 +58,10 @@ expect "proxysim run: unknown or incomplete option '--jsn'; did you mean '--json
 expect "proxysim sweep: unknown or incomplete option '--vray=x=1'; did you mean '--vary'?" sweep low --vray=x=1
 expect "proxysim run: unknown or incomplete option '--reps'" run low --reps
 expect "proxysim compare: expected two designs, got 1" compare legacy-reverse
+# a --set that swaps the whole design or profile would run one config under every label
+expect "proxysim compare: --set design=bounded-target: would run one design under every label" compare legacy-reverse refactored-hardened --set design=bounded-target
+expect "proxysim compare: --set scenario.profile=low: would run one profile" compare legacy-reverse refactored-hardened --set scenario.profile=low
+expect "proxysim report: --set profile=low: would run one profile under every label" report --set profile=low --out /nonexistent/never
 expect "proxysim plan: give --minimize or --maximize, not both" plan low --minimize --maximize
 expect "'200MiB' does not fit latency_p99_s (expected a time such as 0.2 or 200ms)" plan low --vary upstream.max_conns=8:64:8 --slo latency_p99_s\<=200MiB
 expect "proxysim list: unexpected argument 'extra'" list extra

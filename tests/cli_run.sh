@@ -28,6 +28,11 @@ has "(review max_memory)"
 has '"confidence":0.95,"replications_stopped":0,"finding":"","metrics":{"latency_p50_s":{"unit":"s",'
 has '"stopped":{"unit":"1","mean":0,'
 
+# scenario.design=D is design=D written in full: it swaps the scenario's design
+"$bin" run quickstart --reps 2 --set scenario.design=bounded-target --set profile.duration=10s \
+    --set profile.warmup=2s >"$out" 2>&1 || fails=$((fails + 1))
+has "scenario quickstart  profile medium  design bounded-target"
+
 # A mix changed share by share (docs/CONFIG.md's example): the shares sum to 1
 # once every --set is applied, so a profile and a scenario both take it.
 "$bin" check medium --set mix.post_json=0.9 --set mix.post_sse=0.1 --set mix.get_sse=0 \
