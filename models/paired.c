@@ -126,10 +126,27 @@ void paired_compare(const double *a, const double *b, size_t n, double conf,
             m++;
         }
     }
-    out->a = sim_ci_compute(xa, m, conf);
-    out->b = sim_ci_compute(xb, m, conf);
     out->diff = sim_ci_paired(xa, xb, m, conf);
     out->welch = paired_welch(xa, m, xb, m, conf);
+    if (m == 0) {
+        /* No pair at all (a metric one design does not have, such as the
+         * degradation shares of a design without the ladder): nothing to
+         * compare, but each side still shows its own value. */
+        size_t ma = 0, mb = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!isnan(a[i])) {
+                xa[ma++] = a[i];
+            }
+            if (!isnan(b[i])) {
+                xb[mb++] = b[i];
+            }
+        }
+        out->a = sim_ci_compute(xa, ma, conf);
+        out->b = sim_ci_compute(xb, mb, conf);
+    } else {
+        out->a = sim_ci_compute(xa, m, conf);
+        out->b = sim_ci_compute(xb, m, conf);
+    }
     free(xa);
     free(xb);
     out->rel_change = (m > 0 && out->a.mean != 0.0) ? out->diff.mean / fabs(out->a.mean) : NAN;

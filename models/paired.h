@@ -47,7 +47,8 @@ enum paired_verdict {
 };
 
 struct paired_result {
-    struct sim_ci a, b;  /* each design on its own (pairs with a NAN dropped) */
+    struct sim_ci a, b;  /* each design on its own (pairs with a NAN dropped; with no complete
+                            pair, each over its own non-NAN values) */
     struct sim_ci diff;  /* paired: mean of b - a and its t interval */
     struct sim_ci welch; /* unpaired: b - a with Welch's interval (n = pairs) */
     double rel_change;   /* diff.mean / |a.mean|; NAN when a.mean is 0 */

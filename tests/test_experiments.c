@@ -156,6 +156,29 @@ static int eval_mmc(void *vctx, size_t k, unsigned rep_lo, unsigned rep_hi, doub
     return SIM_OK;
 }
 
+/* A metric only B has (A's column all NAN: a design without the degradation
+ * ladder): no pair, no verdict, but B still shows its own mean and CI. */
+static void compare_one_sided(void **state)
+{
+    (void)state;
+    const double a[4] = {NAN, NAN, NAN, NAN}, b[4] = {0.25, 0.5, 0.75, 0.5};
+    struct paired_result pr;
+    paired_compare(a, b, 4, 0.95, PAIRED_LOWER_BETTER, &pr);
+    assert_int_equal(pr.a.n, 0);
+    assert_int_equal(pr.b.n, 4);
+    assert_true(fabs(pr.b.mean - 0.5) < 1e-15);
+    assert_true(pr.b.lo < 0.5 && pr.b.hi > 0.5);
+    assert_int_equal(pr.diff.n, 0);
+    assert_int_equal(pr.verdict, PAIRED_UNKNOWN);
+    assert_true(isnan(pr.rel_change));
+    /* one complete pair among them: A and B describe that pair only */
+    const double a2[4] = {NAN, 1.0, NAN, NAN};
+    paired_compare(a2, b, 4, 0.95, PAIRED_LOWER_BETTER, &pr);
+    assert_int_equal(pr.a.n, 1);
+    assert_int_equal(pr.b.n, 1);
+    assert_true(fabs(pr.b.mean - 0.5) < 1e-15);
+}
+
 static void plan_erlang_c(void **state)
 {
     (void)state;
@@ -430,6 +453,7 @@ int main(void)
         cmocka_unit_test(bad_input),
         cmocka_unit_test(compare_identical),
         cmocka_unit_test(compare_larger_pool),
+        cmocka_unit_test(compare_one_sided),
         cmocka_unit_test(design_file),
         cmocka_unit_test(plan_erlang_c),
         cmocka_unit_test(plan_pool_timeout),
