@@ -346,6 +346,8 @@ int cli_compare(int argc, char **argv)
                 trials_metric_column(c.out, 2 * p + 1, c.reps, m, xb);
                 paired_compare(xa, xb, c.reps, c.conf, paired_metric_direction(m),
                                &c.res[p * RM_N + (size_t)m]);
+                results_clip_ci(results_metrics[m].unit, &c.res[p * RM_N + (size_t)m].a);
+                results_clip_ci(results_metrics[m].unit, &c.res[p * RM_N + (size_t)m].b);
             }
         }
         free(xa);

@@ -361,6 +361,7 @@ int cli_sweep(int argc, char **argv)
             for (int m = 0; m < RM_N; m++) {
                 trials_metric_column(res, p, sw.reps, m, col);
                 sw.ci[p * RM_N + (size_t)m] = sim_ci_compute(col, sw.reps, sw.conf);
+                results_clip_ci(results_metrics[m].unit, &sw.ci[p * RM_N + (size_t)m]);
             }
         }
         free(col);

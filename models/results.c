@@ -48,6 +48,20 @@ void results_rep_fini(struct rep_result *r)
     sim_loghist_fini(&r->latency);
 }
 
+void results_clip_ci(const char *unit, struct sim_ci *ci)
+{
+    /* A t interval over few replications can reach past what the quantity
+     * can be ("95.3% [64.4, 126]"); the truncated interval covers at least as
+     * often.  Only a growth slope (B/s) may be negative. */
+    if (isnan(ci->half) || strcmp(unit, "B/s") == 0) {
+        return;
+    }
+    ci->lo = fmax(ci->lo, 0.0);
+    if (strcmp(unit, "1") == 0) {
+        ci->hi = fmin(ci->hi, 1.0);
+    }
+}
+
 void results_summarize(const struct rep_result *reps, size_t n, double conf,
                        struct exp_summary *out)
 {
@@ -64,16 +78,19 @@ void results_summarize(const struct rep_result *reps, size_t n, double conf,
             x[i] = reps[i].metric[m];
         }
         out->metric[m] = sim_ci_compute(x, n, conf);
+        results_clip_ci(results_metrics[m].unit, &out->metric[m]);
     }
     for (int k = 0; k < RSITE_N; k++) {
         for (size_t i = 0; i < n; i++) {
             x[i] = reps[i].site_live_mean[k];
         }
         out->site_live_mean[k] = sim_ci_compute(x, n, conf);
+        results_clip_ci("tasks", &out->site_live_mean[k]);
         for (size_t i = 0; i < n; i++) {
             x[i] = reps[i].site_spawned_per_s[k];
         }
         out->site_spawned_per_s[k] = sim_ci_compute(x, n, conf);
+        results_clip_ci("1/s", &out->site_spawned_per_s[k]);
     }
     out->t0_s = reps[0].t0_s;
     out->dt_s = reps[0].dt_s;
@@ -85,6 +102,7 @@ void results_summarize(const struct rep_result *reps, size_t n, double conf,
                 x[i] = reps[i].series[(size_t)k * reps[i].n_steps + t];
             }
             out->series[(size_t)k * out->n_steps + t] = sim_ci_compute(x, n, conf);
+            results_clip_ci(results_series[k].unit, &out->series[(size_t)k * out->n_steps + t]);
         }
     }
     free(x);

@@ -212,6 +212,10 @@ struct exp_summary {
 };
 
 /* Summarises n replications (same grid) with Student-t CIs at confidence conf. */
+/* Clips a CI's bounds to the range of a quantity of this unit: at least 0,
+ * and at most 1 for a share ("1"); a slope ("B/s") keeps both.  The mean and
+ * the half-width (the t interval's, for relative-precision targets) stay. */
+void results_clip_ci(const char *unit, struct sim_ci *ci);
 void results_summarize(const struct rep_result *reps, size_t n, double conf,
                        struct exp_summary *out);
 void results_summary_fini(struct exp_summary *s);
