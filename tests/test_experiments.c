@@ -179,6 +179,28 @@ static void compare_one_sided(void **state)
     assert_true(fabs(pr.b.mean - 0.5) < 1e-15);
 }
 
+/* CI bounds stay inside what the quantity can be; the mean and the t
+ * half-width (relative-precision targets use it) are kept. */
+static void clip_to_range(void **state)
+{
+    (void)state;
+    const double shares[3] = {0.5, 0.99, 1.0};
+    struct sim_ci ci = sim_ci_compute(shares, 3, 0.95);
+    double half = ci.half;
+    assert_true(ci.hi > 1.0 && ci.lo < 0.5);
+    results_clip_ci("1", &ci);
+    assert_true(ci.hi == 1.0 && ci.lo > 0.0 && ci.half == half);
+    const double bytes[2] = {0.0, 1000.0};
+    ci = sim_ci_compute(bytes, 2, 0.95);
+    results_clip_ci("B", &ci);
+    assert_true(ci.lo == 0.0 && ci.hi > 1000.0 && ci.mean == 500.0);
+    const double slope[2] = {-10.0, 30.0};
+    ci = sim_ci_compute(slope, 2, 0.95);
+    double lo = ci.lo;
+    results_clip_ci("B/s", &ci);
+    assert_true(ci.lo == lo && lo < 0.0);
+}
+
 static void plan_erlang_c(void **state)
 {
     (void)state;
@@ -454,6 +476,7 @@ int main(void)
         cmocka_unit_test(compare_identical),
         cmocka_unit_test(compare_larger_pool),
         cmocka_unit_test(compare_one_sided),
+        cmocka_unit_test(clip_to_range),
         cmocka_unit_test(design_file),
         cmocka_unit_test(plan_erlang_c),
         cmocka_unit_test(plan_pool_timeout),
