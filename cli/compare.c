@@ -211,7 +211,8 @@ static void print_tables(const struct cmp_run *c, const struct xpsetup *x, doubl
             enum axis_unit u = axis_unit_of(results_metrics[m].unit);
             char a[64], b[64], d[64], ch[32], wr[16];
             /* A and B in one prefix, so the eye compares numbers, not units */
-            double ref = axis_shared_ref(axis_ci_extent(&r->a), axis_ci_extent(&r->b), u);
+            double ref = axis_shared_ref(fmin(fabs(r->a.mean), fabs(r->b.mean)),
+                                         fmax(axis_ci_extent(&r->a), axis_ci_extent(&r->b)), u);
             axis_format_ci_as(&r->a, ref, u, a, sizeof a);
             axis_format_ci_as(&r->b, ref, u, b, sizeof b);
             axis_format_ci(&r->diff, u, d, sizeof d);

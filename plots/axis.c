@@ -204,7 +204,10 @@ char *axis_format_ci_as(const struct sim_ci *ci, double ref, enum axis_unit unit
         return buf;
     }
     if (!(ref > 0.0)) {
-        ref = axis_ci_extent(ci);
+        /* the mean's prefix while the bounds still read in four digits
+         * ("929 [826, 1030]", not "0.929k [0.826, 1.03]") */
+        double own = axis_shared_ref(ci->mean, axis_ci_extent(ci), unit);
+        ref = own > 0.0 ? own : axis_ci_extent(ci);
     }
     axis_format_as(ci->mean, ref, unit, true, m, sizeof m);
     if (isnan(ci->half)) {

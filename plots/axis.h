@@ -76,12 +76,13 @@ char *axis_format_as(double v, double ref, enum axis_unit unit, bool with_symbol
                      size_t size);
 
 /* A mean and its CI in one prefix, "12.3 ms [11.9, 12.8]" (the bounds would
- * otherwise read in a unit of their own); "12.3 ms (n=1, no CI)" without a
- * half-width; "n/a" without a mean. */
+ * otherwise read in a unit of their own): the mean's, while the bounds still
+ * read in four digits there ("440 ms [130, 1200]"), else the widest bound's;
+ * "12.3 ms (n=1, no CI)" without a half-width; "n/a" without a mean. */
 char *axis_format_ci(const struct sim_ci *ci, enum axis_unit unit, char *buf, size_t size);
 
 /* As axis_format_ci, with the prefix that `ref` fixes (0: the CI's own
- * extent), so two CIs side by side can read in one unit. */
+ * choice), so two CIs side by side can read in one unit. */
 char *axis_format_ci_as(const struct sim_ci *ci, double ref, enum axis_unit unit, char *buf,
                         size_t size);
 /* The ref that puts two magnitudes under one prefix: the smaller's prefix

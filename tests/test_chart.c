@@ -180,11 +180,15 @@ static void check_ci_text(double mean, double lo, double hi, size_t n, enum axis
 static void test_format_ci(void **state)
 {
     (void)state;
-    /* the mean and its bounds in one prefix, the widest magnitude's (found by a
-     * new user: "830 us [0.0226, 1.64]" had its bounds in ms) */
-    check_ci_text(0.00083, 0.0000226, 0.00164, 4, AXIS_UNIT_S, "0.83 ms [0.0226, 1.64]");
+    /* the mean and its bounds in one prefix (found by a new user: "830 us
+     * [0.0226, 1.64]" had its bounds in ms): the mean's while the bounds
+     * read in four digits there (a later new user: "0.929k [0.826, 1.03]") */
+    check_ci_text(0.00083, 0.0000226, 0.00164, 4, AXIS_UNIT_S, "830 us [22.6, 1640]");
     check_ci_text(356352.0, -22732.8, 735232.0, 4, AXIS_UNIT_BYTES, "348 KiB [-22.2, 718]");
-    check_ci_text(0.914, 0.596, 1.23, 4, AXIS_UNIT_S, "0.914 s [0.596, 1.23]");
+    check_ci_text(0.914, 0.596, 1.23, 4, AXIS_UNIT_S, "914 ms [596, 1230]");
+    check_ci_text(929.0, 826.0, 1030.0, 4, AXIS_UNIT_NONE, "929 [826, 1030]");
+    /* beyond four digits the widest bound's prefix */
+    check_ci_text(0.44, 0.001, 12.0, 4, AXIS_UNIT_S, "0.44 s [0.001, 12]");
     /* a rate's unit sits with its value, not after the bracket (found by a new
      * user: "6.4 MiB [6.39, 6.41]/s" in the report) */
     check_ci_text(6.4 * 1048576.0, 6.39 * 1048576.0, 6.41 * 1048576.0, 144,
