@@ -246,10 +246,16 @@ static void print_tables(const struct cmp_run *c, const struct xpsetup *x, doubl
         fmt_ratio(lr, sizeof lr, lat_ratio);
         if (nr) {
             double med = nr % 2 ? ratios[nr / 2] : 0.5 * (ratios[nr / 2 - 1] + ratios[nr / 2]);
-            printf("pairing: the paired CI is %.1fx narrower than the unpaired (Welch) CI in the "
-                   "median metric (%zu metrics), %s for latency_p99_s; the same precision "
-                   "unpaired would need about %.0fx the replications\n",
-                   med, nr, lr, med * med);
+            /* Welch width / paired width; the replications scale with its square */
+            printf("pairing: the unpaired (Welch) CI is %.1fx as wide as the paired CI in the "
+                   "median metric (%zu metrics), %s for latency_p99_s; ",
+                   med, nr, lr);
+            if (med > 1.05) {
+                printf("the same precision unpaired would need about %.*fx the replications\n",
+                       med * med < 10 ? 1 : 0, med * med);
+            } else {
+                printf("pairing did not narrow the CIs here\n");
+            }
         }
     }
 }
