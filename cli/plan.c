@@ -366,7 +366,9 @@ int cli_plan(int argc, char **argv)
                            ? " (undecided at the cap)"
                            : "");
             }
-            printf("evidence:\n");
+            if (r.found || r.has_neighbour) {
+                printf("evidence:\n"); /* with no answer the evaluated points are the evidence */
+            }
             if (r.found) {
                 print_point(&pl, capsearch_point_at(&r, r.answer_k));
             }

@@ -93,6 +93,10 @@ has "which reaches or exceeds its limit of 3k (review max_tasks), at 312% of it.
     --max-reps 4 --set profile.duration=10s --set profile.warmup=2s --quiet >"$out" 2>/dev/null
 has "SLO latency_p99_s<=0.5 "
 has "answer: none: 64 does not meet the SLOs"
+if grep -q '^evidence:' "$out"; then # no answer: the evaluated points are the evidence
+    echo "FAIL: an empty 'evidence:' heading with no answer"
+    fails=$((fails + 1))
+fi
 has "note: latency_* include the length of the POSTs answered with SSE streams (mix.post_sse = 0.1); --set mix.post_sse=0 --set mix.post_json=0.95 measures"
 # ... and the advice is a valid mix: the same plan with it runs (high's get_sse is 0.05).
 "$bin" plan high --vary upstream.max_conns=8:64:8 --slo 'latency_p99_s<=10' --reps 2 \
