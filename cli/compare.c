@@ -25,6 +25,7 @@
 #include "models/trials.h"
 #include "plots/axis.h"
 #include "plots/chart.h"
+#include "plots/outfile.h"
 #include "sim/check.h"
 
 #include <getopt.h>
@@ -93,10 +94,12 @@ struct cmp_run {
 
 static int write_csv(const struct cmp_run *c, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
+    struct outfile of; /* complete or not at all */
+    struct sim_err err;
+    if (outfile_open(&of, path, &err) != SIM_OK) {
         return -1;
     }
+    FILE *f = of.fp;
     fprintf(f, "profile,metric,better,unit,design_a,design_b,n,seed,a_mean,a_ci_low,a_ci_high,"
                "b_mean,b_ci_low,b_ci_high,diff_mean,diff_ci_low,diff_ci_high,welch_ci_low,"
                "welch_ci_high,width_ratio,rel_change,verdict\n");
@@ -121,7 +124,7 @@ static int write_csv(const struct cmp_run *c, const char *path)
             fprintf(f, ",%s\n", paired_verdict_name(r->verdict));
         }
     }
-    return fclose(f) == 0 ? 0 : -1;
+    return outfile_commit(&of, &err) == SIM_OK ? 0 : -1;
 }
 
 static const int chart_metrics[] = {

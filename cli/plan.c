@@ -27,6 +27,7 @@
 #include "models/results.h"
 #include "models/trials.h"
 #include "plots/chart.h"
+#include "plots/outfile.h"
 #include "sim/check.h"
 
 #include <getopt.h>
@@ -121,10 +122,12 @@ static void print_point(const struct plan *pl, const struct capsearch_point *p)
 
 static int write_csv(const struct plan *pl, const struct capsearch_result *r, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
+    struct outfile of; /* complete or not at all */
+    struct sim_err err;
+    if (outfile_open(&of, path, &err) != SIM_OK) {
         return -1;
     }
+    FILE *f = of.fp;
     fprintf(f, "%s,status,n,metric,op,bound,mean,ci_low,ci_high,answer\n", pl->v.key);
     for (size_t i = 0; i < r->n_points; i++) {
         const struct capsearch_point *p = &r->points[i];
@@ -141,7 +144,7 @@ static int write_csv(const struct plan *pl, const struct capsearch_result *r, co
                     r->found && r->answer_k == p->k);
         }
     }
-    return fclose(f) == 0 ? 0 : -1;
+    return outfile_commit(&of, &err) == SIM_OK ? 0 : -1;
 }
 
 static void write_charts(const struct plan *pl, const struct capsearch_result *r, const char *dir)

@@ -20,6 +20,7 @@
 #include "models/results.h"
 #include "models/guard.h"
 #include "plots/axis.h"
+#include "plots/outfile.h"
 #include "sim/check.h"
 
 #include <errno.h>
@@ -193,31 +194,36 @@ static void print_json(const struct experiment *e, const struct exp_summary *sum
     printf("}}\n");
 }
 
+/* summary.csv and timeseries.csv, both or neither (a half-written set would
+ * pass for a finished run). */
 static int write_csvs(const char *dir, const struct exp_summary *sum)
 {
-    size_t len = strlen(dir) + 32;
-    char *path = sim_xmalloc(len);
-    snprintf(path, len, "%s/summary.csv", dir);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "proxysim run: %s: %s\n", path, strerror(errno));
+    static const char *const names[2] = {"summary.csv", "timeseries.csv"};
+    struct outfile outs[2];
+    struct sim_err err;
+    sim_err_clear(&err);
+    for (size_t i = 0; i < 2; i++) {
+        size_t len = strlen(dir) + strlen(names[i]) + 2;
+        char *path = sim_xmalloc(len);
+        snprintf(path, len, "%s/%s", dir, names[i]);
+        int rc = outfile_open(&outs[i], path, &err);
         free(path);
-        return 2;
+        if (rc != SIM_OK) {
+            if (i == 1) {
+                outfile_abort(&outs[0]);
+            }
+            fprintf(stderr, "proxysim run: %s\n", err.msg);
+            return 2;
+        }
     }
+    FILE *f = outs[0].fp;
     fprintf(f, "name,unit,mean,ci_low,ci_high,n\n");
     for (int m = 0; m < RM_N; m++) {
         const struct sim_ci shown_ci = shown(&sum->metric[m]), *ci = &shown_ci;
         fprintf(f, "%s,%s,%.9g,%.9g,%.9g,%zu\n", results_metrics[m].name, results_metrics[m].unit,
                 ci->mean, ci->lo, ci->hi, ci->n);
     }
-    int bad = fclose(f) != 0;
-    snprintf(path, len, "%s/timeseries.csv", dir);
-    f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "proxysim run: %s: %s\n", path, strerror(errno));
-        free(path);
-        return 2;
-    }
+    f = outs[1].fp;
     fprintf(f, "t_s");
     for (int k = 0; k < RS_N; k++) {
         fprintf(f, ",%s,%s_ci_low,%s_ci_high", results_series[k].name, results_series[k].name,
@@ -233,12 +239,11 @@ static int write_csvs(const char *dir, const struct exp_summary *sum)
         }
         fprintf(f, "\n");
     }
-    bad |= fclose(f) != 0;
-    if (bad) {
-        fprintf(stderr, "proxysim run: writing %s failed\n", dir);
+    if (outfile_commit_all(outs, 2, &err) != SIM_OK) {
+        fprintf(stderr, "proxysim run: %s\n", err.msg);
+        return 2;
     }
-    free(path);
-    return bad ? 2 : 0;
+    return 0;
 }
 
 int cli_run(int argc, char **argv)

@@ -29,6 +29,7 @@
 #include "models/results.h"
 #include "models/trials.h"
 #include "plots/chart.h"
+#include "plots/outfile.h"
 #include "sim/check.h"
 
 #include <getopt.h>
@@ -90,10 +91,12 @@ static size_t coord(const struct sweep *sw, size_t point, size_t j)
 
 static int write_csv(const struct sweep *sw, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
+    struct outfile of; /* complete or not at all */
+    struct sim_err err;
+    if (outfile_open(&of, path, &err) != SIM_OK) {
         return -1;
     }
+    FILE *f = of.fp;
     for (size_t j = 0; j < sw->n_vary; j++) {
         fprintf(f, "%s,", sw->v[j].key);
     }
@@ -116,7 +119,7 @@ static int write_csv(const struct sweep *sw, const char *path)
                     results_metrics[m].unit);
         }
     }
-    return fclose(f) == 0 ? 0 : -1;
+    return outfile_commit(&of, &err) == SIM_OK ? 0 : -1;
 }
 
 static int line_chart(const struct sweep *sw, const char *dir, const char *file, const char *title,

@@ -27,6 +27,7 @@
 #include "models/guard.h"
 #include "models/qmodel.h"
 #include "models/qtheory.h"
+#include "plots/outfile.h"
 #include "sim/check.h"
 #include "sim/replicate.h"
 #include "sim/stat.h"
@@ -279,11 +280,13 @@ static int write_csv(const char *dir, const struct vrow *rows, size_t n_rows, do
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/validate.csv", dir);
-    FILE *f = fopen(path, "w");
-    if (f == NULL) {
-        fprintf(stderr, "proxysim validate: cannot write '%s': %s\n", path, strerror(errno));
+    struct outfile of; /* complete or not at all */
+    struct sim_err err;
+    if (outfile_open(&of, path, &err) != SIM_OK) {
+        fprintf(stderr, "proxysim validate: %s\n", err.msg);
         return -1;
     }
+    FILE *f = of.fp;
     fprintf(f, "model,metric,sim_mean,ci_low,ci_high,n,analytic,rel_error,verdict,"
                "family_conf,family_low,family_high,master_seed,replications\n");
     for (size_t i = 0; i < n_rows; i++) {
@@ -294,14 +297,11 @@ static int write_csv(const char *dir, const struct vrow *rows, size_t n_rows, do
                 r->abs_err ? "abs:" : "", r->err, r->pass ? "PASS" : "FAIL", family_conf,
                 r->family.lo, r->family.hi, seed, reps);
     }
-    int rc = ferror(f) ? -1 : 0;
-    if (fclose(f) != 0) {
-        rc = -1;
+    if (outfile_commit(&of, &err) != SIM_OK) {
+        fprintf(stderr, "proxysim validate: %s\n", err.msg);
+        return -1;
     }
-    if (rc != 0) {
-        fprintf(stderr, "proxysim validate: error writing '%s'\n", path);
-    }
-    return rc;
+    return 0;
 }
 
 static const char usage_line[] =

@@ -80,6 +80,27 @@ int outfile_commit(struct outfile *out, struct sim_err *err)
     return SIM_OK;
 }
 
+int outfile_commit_all(struct outfile *outs, size_t n, struct sim_err *err)
+{
+    int rc = SIM_OK;
+    for (size_t i = 0; i < n && rc == SIM_OK; i++) {
+        struct stat st;
+        if (fflush(outs[i].fp) != 0 || ferror(outs[i].fp)) {
+            rc = sim_err_set(err, SIM_EIO, "%s: write failed: %s", outs[i].path, strerror(errno));
+        } else if (stat(outs[i].path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            rc = sim_err_set(err, SIM_EIO, "%s: is a directory", outs[i].path);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rc != SIM_OK) {
+            outfile_abort(&outs[i]);
+        } else {
+            rc = outfile_commit(&outs[i], err);
+        }
+    }
+    return rc;
+}
+
 void outfile_abort(struct outfile *out)
 {
     SIM_REQUIRE(out != NULL);

@@ -34,6 +34,12 @@ int outfile_open(struct outfile *out, const char *path, struct sim_err *err);
  * removed and PATH is left as it was). */
 int outfile_commit(struct outfile *out, struct sim_err *err);
 
+/* Commits a set of files that belong together (run's summary.csv and
+ * timeseries.csv): first checks that every one was written and that no
+ * target is a directory, and if any is not so aborts them all, leaving every
+ * PATH as it was; then renames each.  Returns 0 or SIM_EIO. */
+int outfile_commit_all(struct outfile *outs, size_t n, struct sim_err *err);
+
 /* Closes and removes the temporary; PATH is left as it was.  Safe after a
  * failed open or commit (does nothing). */
 void outfile_abort(struct outfile *out);

@@ -33,6 +33,17 @@ has '"stopped":{"unit":"1","mean":0,'
     --set profile.warmup=2s >"$out" 2>&1 || fails=$((fails + 1))
 has "scenario quickstart  profile medium  design bounded-target"
 
+# --out's files are written as a set: one that cannot be (a directory in the way)
+# leaves none, and the run exits 2 naming it
+mkdir -p "$dir/set/timeseries.csv"
+"$bin" run low --reps 2 --out "$dir/set" >/dev/null 2>"$out"
+rc=$?
+has "proxysim run: $dir/set/timeseries.csv: is a directory"
+if [ "$rc" -ne 2 ] || [ -e "$dir/set/summary.csv" ] || ls "$dir/set" | grep -q tmp; then
+    echo "FAIL: run --out with timeseries.csv a directory: status $rc, left: $(ls "$dir/set")"
+    fails=$((fails + 1))
+fi
+
 # A mix changed share by share (docs/CONFIG.md's example): the shares sum to 1
 # once every --set is applied, so a profile and a scenario both take it.
 "$bin" check medium --set mix.post_json=0.9 --set mix.post_sse=0.1 --set mix.get_sse=0 \
