@@ -150,6 +150,24 @@ static char *fmt_ci_n(const struct sim_ci *ci, enum axis_unit unit, char *buf, s
     return buf;
 }
 
+/* The window memory_growth_bytes_per_s is fitted over for profile pf, as the
+ * evidence names it: "fit 15 s-25 s, after the load's last change at 15 s". */
+static char *fmt_growth_window(const struct profile *pf, char *buf, size_t size)
+{
+    char a[32], b[32], c[32];
+    double from = profile_growth_from_s(pf), settled = profile_load_settled_s(pf);
+    axis_format(from, AXIS_UNIT_S, a, sizeof a);
+    axis_format(pf->duration_s, AXIS_UNIT_S, b, sizeof b);
+    axis_format(settled, AXIS_UNIT_S, c, sizeof c);
+    int w = settled > fmax(pf->warmup_s, 0.0)
+                ? snprintf(buf, size, "fit %s-%s, after the load's last change at %s", a, b, c)
+                : snprintf(buf, size, "fit %s-%s, after the warm-up; constant load", a, b);
+    if (w < 0 || (size_t)w >= size) {
+        buf[size - 1] = '\0';
+    }
+    return buf;
+}
+
 /* "s" unless n is 1: "1 design x 2 profiles". */
 static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
 
@@ -1045,8 +1063,12 @@ static void memory_section(struct report *r)
     /* Growth over the long profiles, per connection and per session. */
     rdoc_heading(r->doc, 2, "Growth rate, memory per connection and per session");
     rdoc_para(r->doc,
-              "Growth: least-squares slope of memory after the warm-up (a leak shows as a CI "
-              "above zero); none for a transient profile, which has no steady state. Per "
+              "Growth: least-squares slope of memory from the later of the warm-up and the "
+              "last change of the offered load (the end of the client ramp: growth that "
+              "follows more clients is load, not a leak) to the end of the run, a leak shows as "
+              "a CI above zero; n/a when fewer than three series windows remain (section 7 "
+              "lists each profile's fit window) and for a transient profile, which has no "
+              "steady state. Per "
               "connection: (peak - base) / peak client connections; per session: (peak - base) / "
               "peak live sessions; each computed per replication, then its 95%% CI (n=%s).",
               r->n_text);
@@ -1282,12 +1304,18 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
         const char *hdr[] = {"question", "verdict", "evidence", "chart"};
         char *cells[FQ_N * 4];
         for (int q = 0; q < FQ_N; q++) {
-            char ev[1024] = "", one[256], v[160], chart[420] = "";
+            char ev[1024] = "", one[384], v[160], chart[420] = "";
             for (size_t k = 0; k < fa[q].n_ev; k++) {
                 const struct findings_evidence *e = &fa[q].ev[k];
                 fmt_ci_n(&e->ci, axis_unit_of(results_metrics[e->metric].unit), v, sizeof v);
-                snprintf(one, sizeof one, "%s`%s` = %s under `%s`", k ? "; " : "",
-                         results_metrics[e->metric].name, v, r->profiles[e->profile]);
+                char win[128] = "";
+                if (e->metric == RM_MEMORY_GROWTH_BYTES_PER_S) {
+                    char w[112];
+                    snprintf(win, sizeof win, " (%s)",
+                             fmt_growth_window(pr[e->profile], w, sizeof w));
+                }
+                snprintf(one, sizeof one, "%s`%s` = %s under `%s`%s", k ? "; " : "",
+                         results_metrics[e->metric].name, v, r->profiles[e->profile], win);
                 strncat(ev, one, sizeof ev - strlen(ev) - 1);
                 if (k == 0) {
                     chart_for_metric(r, e->metric, e->profile, d, chart, sizeof chart);
@@ -1295,7 +1323,12 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
             }
             cells[q * 4] = sim_xstrdup(findings_question_text[q]);
             cells[q * 4 + 1] = sim_xstrdup(findings_verdict_text[fa[q].verdict]);
-            cells[q * 4 + 2] = sim_xstrdup(fa[q].n_ev ? ev : "no profile measured it");
+            cells[q * 4 + 2] = sim_xstrdup(
+                fa[q].n_ev ? ev
+                : q == FQ_SSE_LEAKS
+                    ? "no profile with SSE streams has three windows to fit after its warm-up "
+                      "and its load's last change"
+                    : "no profile measured it");
             cells[q * 4 + 3] = sim_xstrdup(chart);
             for (size_t k = 0; k < fa[q].n_ev; k++) {
                 char key[96];
@@ -1342,12 +1375,14 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                              "only by eviction.",
                              v, prof, ds->sessions.max_sessions);
                     break;
-                case FQ_SSE_LEAKS:
+                case FQ_SSE_LEAKS: {
+                    char w[112];
                     snprintf(rc->text, sizeof rc->text,
                              "Evict SSE state by time and bound per-stream queues: memory grows "
-                             "at %s under `%s`.",
-                             v, prof);
+                             "at %s under `%s` (%s).",
+                             v, prof, fmt_growth_window(pr[e->profile], w, sizeof w));
                     break;
+                }
                 case FQ_POOL:
                     snprintf(rc->text, sizeof rc->text,
                              "Share one capped upstream pool with an acquire timeout: upstream "
@@ -1451,12 +1486,25 @@ static void method_section(struct report *r, double wall_s)
         axis_format(cell_at(r, 0, p)->own_duration_s, AXIS_UNIT_S, od, sizeof od);
         /* Only a shortened profile needs the note: high runs its own 25 s. */
         bool scaled = !r->full_duration && pf->duration_s != cell_at(r, 0, p)->own_duration_s;
-        rdoc_bullet(r->doc, "Profile `%s`: %s simulated, warm-up %s%s, series windows of %s%s%s%s.",
+        char gw[112], gtxt[160];
+        if (pf->transient) {
+            snprintf(gtxt, sizeof gtxt, "no memory growth fit (transient)");
+        } else if (floor(pf->duration_s / pf->sample_dt_s + 1e-9) <
+                   ceil(profile_growth_from_s(pf) / pf->sample_dt_s - 1e-9) + 3.0) {
+            /* proxy_collect's test: fewer than three windows to fit */
+            axis_format(profile_load_settled_s(pf), AXIS_UNIT_S, gw, sizeof gw);
+            snprintf(gtxt, sizeof gtxt,
+                     "no memory growth fit (the load changes until %s, too near the end)", gw);
+        } else {
+            snprintf(gtxt, sizeof gtxt, "memory growth %s", fmt_growth_window(pf, gw, sizeof gw));
+        }
+        rdoc_bullet(r->doc,
+                    "Profile `%s`: %s simulated, warm-up %s%s, series windows of %s%s%s%s; %s.",
                     r->profiles[p], dur, warm,
                     cell_at(r, 0, p)->mser5 ? " (detected by MSER-5, at most half the run)" : "",
                     dt,
                     scaled ? " (report-scale duration; the profile's own is " : "",
-                    scaled ? od : "", scaled ? ", use --full-duration for it)" : "");
+                    scaled ? od : "", scaled ? ", use --full-duration for it)" : "", gtxt);
     }
     if (r->n_sets) {
         char sets[1024] = "";

@@ -48,6 +48,9 @@ struct schedule {
 
 double schedule_value(const struct schedule *sch, double t_s);
 double schedule_max(const struct schedule *sch);
+/* The instant of the schedule's last change: the latest at_s + ramp_s (0 for
+ * an absent or constant schedule); the value holds from then on. */
+double schedule_settled_s(const struct schedule *sch);
 
 /* ---- traffic profile ---- */
 
@@ -125,6 +128,15 @@ struct profile {
     struct sse_traffic sse;
     struct fault_profile faults;
 };
+
+/* When the offered load stops changing: the last change of the client
+ * population (closed loop) or of the connection rate (open loop, on/off
+ * included: its periods are stationary); 0 for a trace, which has no
+ * schedule.  Growth while the load still ramps up is the load, not a leak. */
+double profile_load_settled_s(const struct profile *pf);
+/* Where memory_growth_bytes_per_s's fit starts: after the warm-up and after
+ * profile_load_settled_s (docs/MODELS.md); it ends with the run. */
+double profile_growth_from_s(const struct profile *pf);
 
 /* ---- proxy design ---- */
 

@@ -18,7 +18,9 @@
  * the warm-up it used.
  *
  * Conventions: rates and means are over the steady part (after the warm-up);
- * peaks (`_peak`) over the whole run; counts of leaks over the whole run.
+ * peaks (`_peak`) over the whole run; counts of leaks over the whole run;
+ * memory_growth_bytes_per_s from the later of the warm-up and the offered
+ * load's last change (profile_growth_from_s) to the end.
  * Series windows after a guard stop are NAN.
  *
  * Ownership: results_rep_init allocates the series and histogram;

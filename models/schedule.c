@@ -36,3 +36,31 @@ double schedule_max(const struct schedule *sch)
     }
     return m;
 }
+
+double schedule_settled_s(const struct schedule *sch)
+{
+    double t = 0.0;
+    for (size_t i = 0; i < sch->n; i++) {
+        t = fmax(t, sch->pts[i].at_s + fmax(sch->pts[i].ramp_s, 0.0));
+    }
+    return t;
+}
+
+double profile_load_settled_s(const struct profile *pf)
+{
+    switch (pf->arrivals) {
+    case ARRIVALS_CLOSED:
+        return schedule_settled_s(&pf->clients);
+    case ARRIVALS_POISSON:
+    case ARRIVALS_ONOFF:
+        return schedule_settled_s(&pf->rate_per_s);
+    case ARRIVALS_TRACE:
+        break;
+    }
+    return 0.0;
+}
+
+double profile_growth_from_s(const struct profile *pf)
+{
+    return fmax(fmax(pf->warmup_s, 0.0), profile_load_settled_s(pf));
+}

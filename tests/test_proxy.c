@@ -159,6 +159,51 @@ static void transient_no_slope(void **state)
     results_summary_fini(&sum);
 }
 
+/* memory_growth_bytes_per_s is fitted after the load's last change: an open
+ * loop ramping 20 -> 200 connections/s over [10, 40] s grows memory with the
+ * load, and the fit over [40, 100] s sees the stationary level after it (no
+ * slope); a ramp that lasts to the end of the run leaves nothing to fit. */
+static void growth_after_ramp(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct exp_summary sum;
+    one_queue(&e, 20.0, 0.01);
+    static struct schedule_point pts[2];
+    pts[0] = (struct schedule_point){.at_s = 0.0, .value = 20.0};
+    pts[1] = (struct schedule_point){.at_s = 10.0, .value = 200.0, .ramp_s = 30.0};
+    e.profile.rate_per_s = (struct schedule){2, pts};
+    /* Nothing else accumulates: sessions go with their connections, and idle
+     * upstream connections close (never closed, the pool would grow as the
+     * running maximum of concurrent requests, a fill that is not the ramp). */
+    e.design.sessions.remove_on_close = true;
+    e.design.upstream.idle_timeout_s = 2.0;
+    e.profile.duration_s = 100.0;
+    e.profile.warmup_s = 5.0;
+    e.profile.sample_dt_s = 1.0;
+    e.run.reps = 6;
+    assert_true(profile_load_settled_s(&e.profile) == 40.0);
+    assert_true(profile_growth_from_s(&e.profile) == 40.0);
+    e.profile.warmup_s = 50.0;
+    assert_true(profile_growth_from_s(&e.profile) == 50.0);
+    e.profile.warmup_s = 5.0;
+    run(&e, 2, &sum);
+    const struct sim_ci *g = &sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S];
+    print_message("  growth after the ramp: %g B/s [%g, %g]\n", g->mean, g->lo, g->hi);
+    assert_true(isfinite(g->mean));
+    assert_false(sim_ci_excludes(g, 0.0));
+    results_summary_fini(&sum);
+    /* The ramp ends with the run: NaN, not the ramp's slope. */
+    pts[1].ramp_s = 89.0;
+    run(&e, 2, &sum);
+    assert_true(isnan(sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S].mean));
+    results_summary_fini(&sum);
+    /* A trace or a constant load: the fit starts at the warm-up. */
+    e.profile.rate_per_s = (struct schedule){1, pts};
+    assert_true(profile_load_settled_s(&e.profile) == 0.0);
+    assert_true(profile_growth_from_s(&e.profile) == 5.0);
+}
+
 static void ports(struct experiment *e, enum client_scope scope, double lambda)
 {
     one_queue(e, lambda, 0.010);
@@ -1093,6 +1138,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mmc_erlang_c),    cmocka_unit_test(session_lock_md1),
         cmocka_unit_test(blocking_pool),   cmocka_unit_test(transient_no_slope),
+        cmocka_unit_test(growth_after_ramp),
         cmocka_unit_test(port_exhaustion),
         cmocka_unit_test(task_growth),     cmocka_unit_test(buffer_pool),
         cmocka_unit_test(sessions_growth), cmocka_unit_test(leaks),
