@@ -910,7 +910,8 @@ static void matrix_section(struct report *r)
     snprintf(cap, sizeof cap,
              "The matrix as a coloured table; limits: the design's own bound where it has one, "
              "else the review's (3,000 tasks, 1,000 connections, 512 MiB), 28,232 ephemeral "
-             "ports, p99 %.0f ms SLO, %.0f%% error budget",
+             "ports for every upstream socket, upstream.max_conns for the shared pool's own "
+             "connections only, p99 %.0f ms SLO, %.0f%% error budget",
              FINDINGS_LATENCY_SLO_S * 1e3, FINDINGS_ERROR_BUDGET * 100);
     chart_done(r, rc, rel, cap);
     for (size_t i = 0; i < n_rows * n_cols; i++) {
@@ -1279,6 +1280,113 @@ static char *chart_for_metric(const struct report *r, int m, size_t p, size_t d,
     return buf;
 }
 
+/* Evidence k of answer a formatted as "v (95% CI, n=N)", and its profile's name. */
+static const char *ev_text(const struct report *r, const struct findings_answer *a, int metric,
+                           char *buf, size_t size, const char **prof)
+{
+    for (size_t k = 0; k < a->n_ev; k++) {
+        if (a->ev[k].metric == metric) {
+            fmt_ci_n(&a->ev[k].ci, axis_unit_of(results_metrics[metric].unit), buf, size);
+            *prof = r->profiles[a->ev[k].profile];
+            return buf;
+        }
+    }
+    snprintf(buf, size, "n/a");
+    *prof = "?";
+    return buf;
+}
+
+/* The session question's recommendation names its cause (findings.h): a
+ * design that already removes sessions on close and sweeps them is told to
+ * size its store, not to add what it has. */
+static void session_reco(const struct report *r, const struct design *ds,
+                         const struct findings_answer *a, char *out, size_t size)
+{
+    char pk[160], ev[160], lk[160], cc[160], ttl[32], iv[32];
+    const char *pp, *pe, *pl, *pc;
+    ev_text(r, a, RM_SESSIONS_LIVE_PEAK, pk, sizeof pk, &pp);
+    ev_text(r, a, RM_SESSIONS_EVICTED_PER_S, ev, sizeof ev, &pe);
+    ev_text(r, a, RM_SESSIONS_LEAKED, lk, sizeof lk, &pl);
+    axis_format(ds->sessions.ttl_s, AXIS_UNIT_S, ttl, sizeof ttl);
+    axis_format(ds->sessions.cleanup_interval_s, AXIS_UNIT_S, iv, sizeof iv);
+    switch (a->cause) {
+    case FCAUSE_SESS_LEAK:
+        snprintf(out, size,
+                 "Remove the session on every error path too: `sessions_leaked` = %s under `%s`; "
+                 "a leaked session waits for the TTL sweep or eviction%s.",
+                 lk, pl, isfinite(ds->sessions.cleanup_interval_s) ? "" : ", and no sweep runs");
+        break;
+    case FCAUSE_SESS_CAPACITY: {
+        char how[96];
+        snprintf(how, sizeof how, "%s%s%s",
+                 ds->sessions.remove_on_close ? "removed on close" : "not removed on close",
+                 isfinite(ds->sessions.cleanup_interval_s) ? ", swept every " : ", never swept",
+                 isfinite(ds->sessions.cleanup_interval_s) ? iv : "");
+        ev_text(r, a, RM_CLIENT_CONNS_PEAK, cc, sizeof cc, &pc);
+        snprintf(out, size,
+                 "Size the session store for the load (cleanup is already deterministic: %s): "
+                 "under `%s` live sessions reach the store cap of %.0f (sessions.max_sessions) "
+                 "with %s client connections, and LRU evicts %s under `%s`; what fills it is "
+                 "the live clients' sessions plus those abandoned for a new id within the TTL "
+                 "(%s): raise sessions.max_sessions above both or shorten sessions.ttl.",
+                 how, pp, ds->sessions.max_sessions, cc, ev, pe, ttl);
+        break;
+    }
+    default:
+        snprintf(out, size,
+                 "Remove sessions on close and run the cleanup task: live sessions peak at %s "
+                 "under `%s` (store cap %.0f), so the store is emptied only by eviction.",
+                 pk, pp, ds->sessions.max_sessions);
+        break;
+    }
+}
+
+/* The pool question's recommendation names what holds the ports or makes the
+ * waits long: never "share one capped pool" to a design that has one. */
+static void pool_reco(const struct report *r, const struct design *ds,
+                      const struct findings_answer *a, char *out, size_t size)
+{
+    char up[160], pc[160], tw[160], w[160], ports[32];
+    const char *pu, *pp, *pt, *pw;
+    ev_text(r, a, RM_UPSTREAM_CONNS_PEAK, up, sizeof up, &pu);
+    ev_text(r, a, RM_POOL_CONNS_PEAK, pc, sizeof pc, &pp);
+    ev_text(r, a, RM_TIME_WAIT_PEAK, tw, sizeof tw, &pt);
+    ev_text(r, a, RM_POOL_WAIT_P99_S, w, sizeof w, &pw);
+    axis_format(ds->upstream.ephemeral_ports, AXIS_UNIT_NONE, ports, sizeof ports);
+    switch (a->cause) {
+    case FCAUSE_POOL_PER_STREAM:
+        snprintf(out, size,
+                 "Multiplex GET streams on the shared pool (sse.upstream_scope: shared) instead "
+                 "of a client per stream: upstream sockets peak at %s under `%s`, of which the "
+                 "request pool holds %s, and %s sockets sit in TIME_WAIT under `%s`, towards "
+                 "the %s ephemeral ports.",
+                 up, pu, pc, tw, pt, ports);
+        break;
+    case FCAUSE_POOL_CHURN:
+        snprintf(out, size,
+                 "Keep pooled connections open longer (upstream.idle_timeout, max_idle, "
+                 "max_lifetime): the pool is capped, yet %s sockets sit in TIME_WAIT under `%s` "
+                 "beside %s open under `%s`, towards the %s ephemeral ports.",
+                 tw, pt, up, pu, ports);
+        break;
+    case FCAUSE_POOL_NO_TIMEOUT:
+        snprintf(out, size,
+                 "Give pool acquires a timeout (upstream.acquire_timeout) or fail fast: p99 pool "
+                 "wait is %s under `%s`%s.",
+                 w, pw, a->verdict == FV_PROBLEM ? ", past the 200 ms SLO" : "");
+        break;
+    default:
+        snprintf(out, size,
+                 "Share one capped upstream pool with an acquire timeout: upstream connections "
+                 "peak at %s under `%s`%s.",
+                 up, pu,
+                 ds->upstream.scope != SCOPE_SHARED
+                     ? " because every request or stream builds its own client"
+                     : ", with no cap on the shared pool");
+        break;
+    }
+}
+
 struct reco {
     const char *design;
     char text[768];
@@ -1291,8 +1399,13 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
               "The seven questions of the 2025-08-18 concurrency review, answered per design from "
               "the simulated numbers. Evidence: metric, profile where it is worst, mean with 95%% "
               "CI and n, and the chart that shows it. Verdicts: ok, concern (the mechanism is "
-              "missing but no profile pushed it over a limit), problem (the numbers show it), "
-              "not exercised (no selected profile reaches it).");
+              "missing but no profile pushed it over a limit, or it is there and a limit it does "
+              "not govern was reached, such as a full session store that cleans up on close), "
+              "problem (the numbers show it), not exercised (no selected profile reaches it); "
+              "after the verdict, its cause where the question has several. Pool exhaustion "
+              "counts the sockets towards the upstream against the ephemeral ports, the request "
+              "pool's own peak against upstream.max_conns, and acquire waits; connect errors "
+              "while the upstream restarts are the fault's, not the pool's.");
     for (size_t d = 0; d < r->nd; d++) {
         const struct exp_summary *s[MAX_NAMES];
         const struct profile *pr[MAX_NAMES];
@@ -1322,7 +1435,10 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                 }
             }
             cells[q * 4] = sim_xstrdup(findings_question_text[q]);
-            cells[q * 4 + 1] = sim_xstrdup(findings_verdict_text[fa[q].verdict]);
+            char vt[160];
+            snprintf(vt, sizeof vt, "%s%s%s", findings_verdict_text[fa[q].verdict],
+                     fa[q].cause != FCAUSE_NONE ? ": " : "", findings_cause_text[fa[q].cause]);
+            cells[q * 4 + 1] = sim_xstrdup(vt);
             cells[q * 4 + 2] = sim_xstrdup(
                 fa[q].n_ev ? ev
                 : q == FQ_SSE_LEAKS
@@ -1369,11 +1485,7 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                              100 * FINDINGS_HIT_RATE_TARGET);
                     break;
                 case FQ_SESSIONS:
-                    snprintf(rc->text, sizeof rc->text,
-                             "Remove sessions on close and run the cleanup task: live sessions "
-                             "peak at %s under `%s` (store cap %.0f), so the store is emptied "
-                             "only by eviction.",
-                             v, prof, ds->sessions.max_sessions);
+                    session_reco(r, ds, &fa[q], rc->text, sizeof rc->text);
                     break;
                 case FQ_SSE_LEAKS: {
                     char w[112];
@@ -1384,13 +1496,7 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                     break;
                 }
                 case FQ_POOL:
-                    snprintf(rc->text, sizeof rc->text,
-                             "Share one capped upstream pool with an acquire timeout: upstream "
-                             "connections peak at %s under `%s`%s.",
-                             v, prof,
-                             ds->upstream.scope != SCOPE_SHARED
-                                 ? " because every request or stream builds its own client"
-                                 : "");
+                    pool_reco(r, ds, &fa[q], rc->text, sizeof rc->text);
                     break;
                 case FQ_ERROR_PATHS:
                     snprintf(rc->text, sizeof rc->text,

@@ -95,7 +95,7 @@ void connpool_init(struct connpool *cp, struct sim *s, struct uphost *h,
     cp->max_streams = p->http2 && p->max_streams_per_conn >= 1.0 ? p->max_streams_per_conn : 1.0;
     cp->conn_bytes = conn_bytes;
     cp->head = cp->tail = NULL;
-    cp->n_open = cp->n_idle = 0.0;
+    cp->n_open = cp->n_idle = cp->n_open_peak = 0.0;
     sim_waitq_init(&cp->waiters, s);
     cp->reaper = 0;
     sim_tally_init(&cp->wait);
@@ -257,6 +257,7 @@ static void open_for(struct connpool *cp, struct connpool_req *rq)
     c->streams = 0;
     c->listed = c->doomed = c->leaked = false;
     cp->n_open += 1.0;
+    cp->n_open_peak = fmax(cp->n_open_peak, cp->n_open); /* one compare per connect */
     sim_level_add(&h->conns, now, 1.0);
     memory_add(cp->mem, MEM_UPSTREAM_CONNS, cp->conn_bytes);
     tasks_start(cp->tk, TASK_UPSTREAM_CONN);

@@ -106,6 +106,7 @@ struct connpool {
     double max_conns, max_idle, max_streams, conn_bytes;
     struct upconn *head, *tail; /* connections with a spare stream, most recent first */
     double n_open, n_idle;
+    double n_open_peak; /* the most connections this pool held open at once (whole run) */
     struct sim_waitq waiters;
     sim_evid reaper;
     struct sim_tally wait;        /* waits of granted acquires */

@@ -15,6 +15,7 @@ const struct findings_col_info findings_cols[FC_N] = {
     [FC_MEMORY] = {"peak memory", RM_MEMORY_BYTES_PEAK, U_BYTES, 1024.0},
     [FC_CLIENT_CONNS] = {"peak client conns", RM_CLIENT_CONNS_PEAK, U_NONE, 1.0},
     [FC_UPSTREAM_CONNS] = {"peak upstream conns", RM_UPSTREAM_CONNS_PEAK, U_NONE, 1.0},
+    [FC_POOL_CONNS] = {"peak pool conns", RM_POOL_CONNS_PEAK, U_NONE, 1.0},
     [FC_POOL_UTIL] = {"pool saturation (P wait)", RM_POOL_WAIT_PROB, U_FRACTION, 0.01},
     [FC_POOL_WAIT_P99] = {"p99 pool wait", RM_POOL_WAIT_P99_S, U_S, 1e-3},
     [FC_LATENCY_P99] = {"p99 latency", RM_LATENCY_P99_S, U_S, 1e-4},
@@ -32,6 +33,17 @@ const char *const findings_question_text[FQ_N] = {
 };
 
 const char *const findings_verdict_text[4] = {"ok", "concern", "problem", "not exercised"};
+
+const char *const findings_cause_text[] = {
+    [FCAUSE_NONE] = "",
+    [FCAUSE_SESS_NO_CLEANUP] = "no removal on close and no cleanup task",
+    [FCAUSE_SESS_LEAK] = "error paths leak sessions",
+    [FCAUSE_SESS_CAPACITY] = "store cap reached; cleanup itself is deterministic",
+    [FCAUSE_POOL_NO_CAP] = "no capped shared pool",
+    [FCAUSE_POOL_PER_STREAM] = "per-stream SSE clients outside the pool",
+    [FCAUSE_POOL_CHURN] = "pooled connections churn into TIME_WAIT",
+    [FCAUSE_POOL_NO_TIMEOUT] = "no acquire timeout",
+};
 
 struct findings_limit findings_col_limit(const struct design *d, enum findings_col c)
 {
@@ -54,12 +66,18 @@ struct findings_limit findings_col_limit(const struct design *d, enum findings_c
         }
         return (struct findings_limit){FINDINGS_REVIEW_MAX_CONNS, false, "review max_connections"};
     case FC_UPSTREAM_CONNS:
-        /* A per-request or per-stream client has a pool per request, so its cap
-         * does not bound the process; the ports towards the upstream do. */
+        /* Every socket towards the upstream, whatever client opened it: the
+         * request pool, per-stream SSE clients, per-request clients.  No cap
+         * governs them all; the ports towards the upstream do. */
+        return (struct findings_limit){d->upstream.ephemeral_ports, false, "ephemeral ports"};
+    case FC_POOL_CONNS:
+        /* upstream.max_conns caps the one shared request pool (GET streams too
+         * when sse.upstream_scope is shared); a per-request client has a pool
+         * per request, so its cap bounds nothing in the process. */
         if (isfinite(d->upstream.max_conns) && d->upstream.scope == SCOPE_SHARED) {
             return (struct findings_limit){d->upstream.max_conns, true, "upstream.max_conns"};
         }
-        return (struct findings_limit){d->upstream.ephemeral_ports, false, "ephemeral ports"};
+        return (struct findings_limit){INFINITY, false, "no pool cap"};
     case FC_POOL_UTIL:
         return (struct findings_limit){1.0, false, "every acquire waits"};
     case FC_POOL_WAIT_P99:
@@ -328,12 +346,28 @@ static void q_sessions(const struct design *d, const struct exp_summary *const *
     bool full = s[pk]->metric[RM_SESSIONS_LIVE_PEAK].mean >= 0.95 * d->sessions.max_sessions;
     bool evicting = ev != SIZE_MAX && significantly_positive(&s[ev]->metric[RM_SESSIONS_EVICTED_PER_S]);
     bool leaking = lk != SIZE_MAX && significantly_positive(&s[lk]->metric[RM_SESSIONS_LEAKED]);
-    if (leaking || (full && evicting)) {
+    if (leaking) {
+        /* Error paths that skip the removal: cleanup is not deterministic
+         * whatever the design means to do. */
+        a->verdict = FV_PROBLEM;
+        a->cause = FCAUSE_SESS_LEAK;
+    } else if (full && evicting && !a->has_mechanism) {
         /* The store is only emptied by LRU eviction at its cap: cleanup is
          * capacity-driven, not deterministic. */
         a->verdict = FV_PROBLEM;
+        a->cause = FCAUSE_SESS_NO_CLEANUP;
+    } else if (full && evicting) {
+        /* Closed sessions go at once and idle ones at the sweep, so cleanup
+         * is deterministic; the store still reaches its cap, with the live
+         * clients' sessions and those abandoned (a new id) within the TTL.
+         * Its size, not its cleanup, is what to change: a concern, with the
+         * client connections beside the cap. */
+        add_ev(a, s, pk, RM_CLIENT_CONNS_PEAK);
+        a->verdict = FV_CONCERN;
+        a->cause = FCAUSE_SESS_CAPACITY;
     } else {
         a->verdict = a->has_mechanism ? FV_OK : FV_CONCERN;
+        a->cause = a->has_mechanism ? FCAUSE_NONE : FCAUSE_SESS_NO_CLEANUP;
     }
 }
 
@@ -373,8 +407,8 @@ static void q_sse_leaks(const struct profile *const *pr, const struct exp_summar
     }
 }
 
-static void q_pool(const struct design *d, const struct exp_summary *const *s, size_t n,
-                   struct findings_answer *a)
+static void q_pool(const struct design *d, const struct profile *const *pr,
+                   const struct exp_summary *const *s, size_t n, struct findings_answer *a)
 {
     bool timeout = isfinite(d->upstream.acquire_timeout_s) || d->upstream.on_exhausted != EXHAUST_WAIT;
     a->has_mechanism = timeout && pool_capped(d);
@@ -386,21 +420,38 @@ static void q_pool(const struct design *d, const struct exp_summary *const *s, s
         return;
     }
     add_ev(a, s, u, RM_UPSTREAM_CONNS_PEAK);
+    add_ev(a, s, u, RM_POOL_CONNS_PEAK);
     add_ev(a, s, tw, RM_TIME_WAIT_PEAK);
     add_ev(a, s, w, RM_POOL_WAIT_P99_S);
+    /* Every socket towards the upstream and those in TIME_WAIT hold a port:
+     * past half the range, connects are near EADDRNOTAVAIL.  A connect error
+     * is not counted here: with the ports far, it is the upstream refusing
+     * (a restart), which no pool policy handles; with the ports near, this
+     * test has already fired (a port error means every port was held). */
     double ports = d->upstream.ephemeral_ports;
+    double sockets = s[u]->metric[RM_UPSTREAM_CONNS_PEAK].mean;
     bool ports_near = tw != SIZE_MAX &&
-                      s[tw]->metric[RM_TIME_WAIT_PEAK].mean + s[u]->metric[RM_UPSTREAM_CONNS_PEAK].mean >
-                          0.5 * ports;
+                      s[tw]->metric[RM_TIME_WAIT_PEAK].mean + sockets > 0.5 * ports;
     bool long_waits = w != SIZE_MAX && !timeout &&
                       s[w]->metric[RM_POOL_WAIT_P99_S].mean > FINDINGS_LATENCY_SLO_S;
-    size_t ce = argmax(s, n, RM_ERROR_RATE_CONNECT_ERROR);
-    bool connect_errors = ce != SIZE_MAX &&
-                          s[ce]->metric[RM_ERROR_RATE_CONNECT_ERROR].mean > FINDINGS_ERROR_BUDGET;
-    if (ports_near || long_waits || connect_errors) {
+    /* Whose sockets they are: the request pool's own peak against all of
+     * them.  Per-stream SSE clients are outside the pool and its cap. */
+    double pooled = s[u]->metric[RM_POOL_CONNS_PEAK].mean;
+    bool per_stream = d->sse.upstream_scope != SCOPE_SHARED && pr[u] && has_sse(pr[u]) &&
+                      !isnan(pooled) && sockets - pooled > pooled;
+    if (ports_near) {
         a->verdict = FV_PROBLEM;
+        a->cause = per_stream         ? FCAUSE_POOL_PER_STREAM
+                   : !pool_capped(d) ? FCAUSE_POOL_NO_CAP
+                                     : FCAUSE_POOL_CHURN;
+    } else if (long_waits) {
+        a->verdict = FV_PROBLEM;
+        a->cause = FCAUSE_POOL_NO_TIMEOUT;
+    } else if (a->has_mechanism) {
+        a->verdict = FV_OK;
     } else {
-        a->verdict = a->has_mechanism ? FV_OK : FV_CONCERN;
+        a->verdict = FV_CONCERN;
+        a->cause = pool_capped(d) ? FCAUSE_POOL_NO_TIMEOUT : FCAUSE_POOL_NO_CAP;
     }
 }
 
@@ -437,13 +488,13 @@ void findings_answer_all(const struct design *d, const struct profile *const *pr
                          struct findings_answer out[FQ_N])
 {
     for (int q = 0; q < FQ_N; q++) {
-        out[q] = (struct findings_answer){.verdict = FV_UNTESTED};
+        out[q] = (struct findings_answer){.verdict = FV_UNTESTED, .cause = FCAUSE_NONE};
     }
     q_spawn(d, s, n_profiles, &out[FQ_SPAWN]);
     q_backpressure(d, profiles, s, n_profiles, &out[FQ_BACKPRESSURE]);
     q_buffers(d, s, n_profiles, &out[FQ_BUFFERS]);
     q_sessions(d, s, n_profiles, &out[FQ_SESSIONS]);
     q_sse_leaks(profiles, s, n_profiles, &out[FQ_SSE_LEAKS]);
-    q_pool(d, s, n_profiles, &out[FQ_POOL]);
+    q_pool(d, profiles, s, n_profiles, &out[FQ_POOL]);
     q_error_paths(s, n_profiles, &out[FQ_ERROR_PATHS]);
 }

@@ -18,6 +18,11 @@
  * review's recommended limit (limits_proposed in reference/shadowcat.md:
  * 3,000 tasks, 1,000 connections, 512 MiB), the 28,232 ephemeral ports
  * towards one upstream, a 200 ms p99 latency SLO and a 1% error budget.
+ * A cap is compared only with what it governs: upstream.max_conns with the
+ * shared request pool's own peak (pool_conns_peak), never with every
+ * upstream socket, which also counts the clients a design builds per SSE
+ * stream or per request outside that pool; all sockets go against the
+ * ephemeral ports.
  * FINDINGS_* below name them so the report can print its yardsticks.
  *
  * Pure functions, no allocation, no state.
@@ -43,7 +48,8 @@ enum findings_col {
     FC_TASKS,          /* tasks_live_peak */
     FC_MEMORY,         /* memory_bytes_peak */
     FC_CLIENT_CONNS,   /* client_conns_peak */
-    FC_UPSTREAM_CONNS, /* upstream_conns_peak */
+    FC_UPSTREAM_CONNS, /* upstream_conns_peak: every socket towards the upstream */
+    FC_POOL_CONNS,     /* pool_conns_peak: the request pool's own, what upstream.max_conns caps */
     FC_POOL_UTIL,      /* pool_wait_prob: share of acquires that found every connection busy */
     FC_POOL_WAIT_P99,  /* pool_wait_p99_s */
     FC_LATENCY_P99,    /* latency_p99_s */
@@ -110,6 +116,27 @@ enum findings_verdict {
     FV_UNTESTED, /* no profile exercised it (e.g. no SSE profile selected) */
 };
 
+/* Why a verdict is what it is, where one question has several causes that
+ * call for different fixes (the report words each; FCAUSE_NONE elsewhere). */
+enum findings_cause {
+    FCAUSE_NONE,
+    /* FQ_SESSIONS */
+    FCAUSE_SESS_NO_CLEANUP, /* no removal on close and no cleanup task: only LRU eviction at
+                               the store's cap empties it */
+    FCAUSE_SESS_LEAK,       /* error paths leave sessions behind (sessions_leaked) */
+    FCAUSE_SESS_CAPACITY,   /* removal on close and/or the sweep are there, but live sessions
+                               plus those clients abandoned within the TTL fill the store:
+                               sessions.max_sessions (or ttl) is the fix, not cleanup */
+    /* FQ_POOL */
+    FCAUSE_POOL_NO_CAP,     /* no capped shared pool (per-request clients, or max_conns
+                               unlimited) and the upstream sockets near the ports */
+    FCAUSE_POOL_PER_STREAM, /* the sockets near the ports are mostly per-stream SSE clients
+                               (sse.upstream_scope), outside the request pool */
+    FCAUSE_POOL_CHURN,      /* a capped shared pool, yet its connections churn into
+                               TIME_WAIT towards the port limit */
+    FCAUSE_POOL_NO_TIMEOUT, /* acquires wait past the SLO with no acquire timeout */
+};
+
 struct findings_evidence {
     int metric;     /* enum results_metric; -1: unused slot */
     size_t profile; /* index into the caller's profiles */
@@ -121,12 +148,15 @@ struct findings_evidence {
 struct findings_answer {
     enum findings_verdict verdict;
     bool has_mechanism; /* the design has the bound/pool/cleanup the question asks about */
+    enum findings_cause cause;
     size_t n_ev;
     struct findings_evidence ev[FINDINGS_MAX_EVIDENCE];
 };
 
 extern const char *const findings_question_text[FQ_N];
 extern const char *const findings_verdict_text[4];
+/* A few words for a cause, after the verdict ("concern: store cap reached, ..."); "" for none. */
+extern const char *const findings_cause_text[];
 
 /* profiles[i] and s[i] belong together; s[i] may be NULL (the cell failed). */
 void findings_answer_all(const struct design *d, const struct profile *const *profiles,

@@ -859,6 +859,9 @@ void proxy_collect(struct proxy *px, struct rep_result *out)
     m[RM_CLIENT_CONNS_PEAK] = peak(px, RS_CLIENT_CONNS, &px->client_conns);
     m[RM_UPSTREAM_CONNS_PEAK] = peak(px, RS_UPSTREAM_CONNS, &px->host.conns);
     m[RM_UPSTREAM_CONNS_MEAN] = sim_level_mean(&px->host.conns, end);
+    /* The request pool's own peak: what upstream.max_conns caps (GET streams
+     * included when they share it), without per-stream clients' connections. */
+    m[RM_POOL_CONNS_PEAK] = px->pool.n_open_peak;
     m[RM_UPSTREAM_CONNECTS_PER_S] = (double)(px->host.n_connects - px->n_connects_base) / span;
     m[RM_UPSTREAM_CONNS_LEAKED] = (double)(px->pool.n_leaked + px->stream_pool.n_leaked);
     m[RM_TIME_WAIT_PEAK] = peak(px, RS_TIME_WAIT, &px->host.time_wait);

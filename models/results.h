@@ -65,6 +65,7 @@
     X(CLIENT_CONNS_PEAK, "client_conns_peak", "conns")                                             \
     X(UPSTREAM_CONNS_PEAK, "upstream_conns_peak", "conns")                                         \
     X(UPSTREAM_CONNS_MEAN, "upstream_conns_mean", "conns")                                         \
+    X(POOL_CONNS_PEAK, "pool_conns_peak", "conns")                                                 \
     X(UPSTREAM_CONNECTS_PER_S, "upstream_connects_per_s", "1/s")                                   \
     X(UPSTREAM_CONNS_LEAKED, "upstream_conns_leaked", "conns")                                     \
     X(TIME_WAIT_PEAK, "time_wait_peak", "sockets")                                                 \

@@ -28,6 +28,18 @@ has "(review max_memory)"
 has '"confidence":0.95,"replications_stopped":0,"finding":"","metrics":{"latency_p50_s":{"unit":"s",'
 has '"stopped":{"unit":"1","mean":0,'
 
+# A cap is compared with what it governs: quickstart's legacy design opens a client per GET
+# stream outside its shared pool, so with upstream.max_conns=16 the pool's own peak (16) is
+# at its cap, not every upstream socket ("peak upstream conns 86, 538% of 16").
+"$bin" run quickstart --reps 2 --set upstream.max_conns=16 --set profile.duration=20s \
+    --set profile.warmup=5s >"$out" 2>&1 || fails=$((fails + 1))
+has "closest to a limit: peak pool conns 16 [16, 16], 100% of 16 (upstream.max_conns)"
+has "pool_conns_peak                   conns      16 [16, 16]"
+if grep -q "closest to a limit: peak upstream conns" "$out"; then
+    echo "FAIL: every upstream socket compared with upstream.max_conns"
+    fails=$((fails + 1))
+fi
+
 # scenario.design=D is design=D written in full: it swaps the scenario's design
 "$bin" run quickstart --reps 2 --set scenario.design=bounded-target --set profile.duration=10s \
     --set profile.warmup=2s >"$out" 2>&1 || fails=$((fails + 1))

@@ -18,6 +18,7 @@
  */
 #include "cli/cli.h"
 #include "models/findings.h"
+#include "models/presets.h"
 #include "plots/axis.h"
 #include "plots/palette.h"
 
@@ -488,6 +489,29 @@ static void test_wording(void **state)
     expect_not_in(md, "report.md", "]/s");
     expect_not_in(md, "report.md", ")/s");
     expect_in(md, "report.md", "| img/tasks_burst.png, img/spawn_rate.png |");
+    /* bounded-target removes sessions on close, sweeps them every 30 s and
+     * has one pool of 100 with a 5 s acquire timeout: its store at the cap
+     * under burst is a capacity concern with that cause, and nothing tells it
+     * to add what it has.  legacy-reverse has neither: its causes are those. */
+    expect_in(md, "report.md",
+              "| Session cleanup deterministic? | concern: store cap reached; cleanup itself is "
+              "deterministic | `sessions_live_peak` = 1k [1, 1] (95% CI, n=8) under `burst`;");
+    expect_in(md, "report.md",
+              "- Size the session store for the load (cleanup is already deterministic: removed "
+              "on close, swept every 30 s): under `burst` live sessions reach the store cap of "
+              "1000 (sessions.max_sessions) with ");
+    expect_in(md, "report.md",
+              "| Session cleanup deterministic? | problem: no removal on close and no cleanup "
+              "task |");
+    expect_in(md, "report.md", "| Pool exhaustion handled gracefully? | ok | `upstream_conns_peak`");
+    expect_in(md, "report.md",
+              "| Pool exhaustion handled gracefully? | concern: no capped shared pool |");
+    const char *rec = strstr(md, "## 6. Recommendations");
+    assert_non_null(rec);
+    const char *bt = strstr(rec, "### bounded-target");
+    assert_non_null(bt);
+    expect_not_in(bt, "bounded-target's recommendations", "Remove sessions on close");
+    expect_not_in(bt, "bounded-target's recommendations", "Share one capped upstream pool");
     expect_not_in(md, "report.md", "<profile>");
     expect_not_in(md, "report.md", "<design>");
     free(md);
@@ -533,6 +557,142 @@ static void test_wording(void **state)
     free(md);
 }
 
+/* ---- findings on synthetic summaries: the verdicts a new user found wrong ---- */
+
+static struct sim_ci ci_of(double mean, double half)
+{
+    return (struct sim_ci){mean, half, mean - half, mean + half, 8};
+}
+
+/* A summary with every metric 0 [0, 0], n=8, then the ones a case sets. */
+static void zero_summary(struct exp_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    for (int m = 0; m < RM_N; m++) {
+        s->metric[m] = ci_of(0.0, 0.0);
+    }
+    s->metric[RM_MEMORY_GROWTH_BYTES_PER_S] = ci_of(NAN, NAN);
+    s->n_reps = 8;
+}
+
+/* bounded-target's own mechanisms (configs/designs/bounded-target.yaml):
+ * sessions removed on close and swept every 30 s, one shared pool of 100 with
+ * a 5 s acquire timeout, GET streams on that pool. */
+static void bounded_design(struct design *d)
+{
+    presets_default_design(d);
+    d->sessions.remove_on_close = true;
+    d->sessions.cleanup_interval_s = 30.0;
+    d->sessions.max_sessions = 1000.0;
+    d->upstream.scope = SCOPE_SHARED;
+    d->upstream.max_conns = 100.0;
+    d->upstream.acquire_timeout_s = 5.0;
+    d->sse.upstream_scope = SCOPE_SHARED;
+}
+
+/* Issue 1: a store at its cap in a design that removes sessions on close and
+ * sweeps them is a capacity concern, never "remove sessions on close"; the
+ * pool verdict follows conns 21.9 of 100, a 0 s p99 wait and 0.837 TIME_WAIT
+ * sockets (ok), not the connect errors of an upstream restart. */
+static void test_findings_bounded(void **state)
+{
+    (void)state;
+    struct design d;
+    bounded_design(&d);
+    struct profile p;
+    presets_default_profile(&p);
+    p.mix.get_sse_p = 0.05;
+    struct exp_summary s;
+    zero_summary(&s);
+    s.metric[RM_SESSIONS_LIVE_PEAK] = ci_of(1000.0, 0.0);
+    s.metric[RM_SESSIONS_EVICTED_PER_S] = ci_of(17.3, 1.0);
+    s.metric[RM_CLIENT_CONNS_PEAK] = ci_of(916.0, 5.0);
+    s.metric[RM_UPSTREAM_CONNS_PEAK] = ci_of(21.9, 1.0);
+    s.metric[RM_POOL_CONNS_PEAK] = ci_of(21.9, 1.0);
+    s.metric[RM_TIME_WAIT_PEAK] = ci_of(0.837, 0.3);
+    s.metric[RM_ERROR_RATE_CONNECT_ERROR] = ci_of(0.023, 0.002); /* the sse restart */
+    const struct profile *pr[] = {&p};
+    const struct exp_summary *ss[] = {&s};
+    struct findings_answer fa[FQ_N];
+    findings_answer_all(&d, pr, ss, 1, fa);
+    assert_int_equal(fa[FQ_SESSIONS].verdict, FV_CONCERN);
+    assert_int_equal(fa[FQ_SESSIONS].cause, FCAUSE_SESS_CAPACITY);
+    assert_true(fa[FQ_SESSIONS].has_mechanism);
+    bool conns_shown = false;
+    for (size_t k = 0; k < fa[FQ_SESSIONS].n_ev; k++) {
+        conns_shown |= fa[FQ_SESSIONS].ev[k].metric == RM_CLIENT_CONNS_PEAK;
+    }
+    assert_true(conns_shown);
+    assert_int_equal(fa[FQ_POOL].verdict, FV_OK);
+    assert_int_equal(fa[FQ_POOL].cause, FCAUSE_NONE);
+
+    /* The same numbers without the mechanisms: the missing cleanup is the cause. */
+    d.sessions.remove_on_close = false;
+    d.sessions.cleanup_interval_s = INFINITY;
+    findings_answer_all(&d, pr, ss, 1, fa);
+    assert_int_equal(fa[FQ_SESSIONS].verdict, FV_PROBLEM);
+    assert_int_equal(fa[FQ_SESSIONS].cause, FCAUSE_SESS_NO_CLEANUP);
+    /* Leaked sessions: the error paths, whatever the design means to do. */
+    bounded_design(&d);
+    s.metric[RM_SESSIONS_LEAKED] = ci_of(4.0, 1.0);
+    findings_answer_all(&d, pr, ss, 1, fa);
+    assert_int_equal(fa[FQ_SESSIONS].verdict, FV_PROBLEM);
+    assert_int_equal(fa[FQ_SESSIONS].cause, FCAUSE_SESS_LEAK);
+}
+
+/* Issue 1 (pool) and 3: per-stream SSE clients outside a capped pool.  The
+ * ports near their limit are the streams' doing (the cause says so), and the
+ * cap is compared with the pool's own peak (16 of 16), never with every
+ * upstream socket (86, "538% of 16"). */
+static void test_findings_pool_scope(void **state)
+{
+    (void)state;
+    struct design d;
+    bounded_design(&d);
+    d.upstream.max_conns = 16.0;
+    d.sse.upstream_scope = SCOPE_PER_STREAM;
+    struct profile p;
+    presets_default_profile(&p);
+    p.mix.get_sse_p = 0.05;
+    struct exp_summary s;
+    zero_summary(&s);
+    s.metric[RM_UPSTREAM_CONNS_PEAK] = ci_of(86.0, 4.0);
+    s.metric[RM_POOL_CONNS_PEAK] = ci_of(16.0, 0.0);
+    const struct profile *pr[] = {&p};
+    const struct exp_summary *ss[] = {&s};
+
+    assert_true(findings_col_limit(&d, FC_POOL_CONNS).value == 16.0);
+    assert_true(findings_col_limit(&d, FC_POOL_CONNS).from_design);
+    assert_true(findings_share(&d, &s, FC_POOL_CONNS) == 1.0);
+    assert_true(findings_col_limit(&d, FC_UPSTREAM_CONNS).value == d.upstream.ephemeral_ports);
+    assert_true(findings_share(&d, &s, FC_UPSTREAM_CONNS) < 0.01);
+    struct findings_binding b = findings_binding(&d, pr, ss, 1);
+    assert_int_equal(b.col, FC_POOL_CONNS);
+    assert_true(b.share == 1.0);
+    /* A per-request client has no pool cap to compare with. */
+    d.upstream.scope = SCOPE_PER_REQUEST;
+    assert_true(isinf(findings_col_limit(&d, FC_POOL_CONNS).value));
+    assert_true(isnan(findings_share(&d, &s, FC_POOL_CONNS)));
+    d.upstream.scope = SCOPE_SHARED;
+
+    /* Streams hold 20k sockets beside a pool of 64: the ports, from the streams. */
+    d.upstream.max_conns = 64.0;
+    s.metric[RM_UPSTREAM_CONNS_PEAK] = ci_of(20000.0, 100.0);
+    s.metric[RM_POOL_CONNS_PEAK] = ci_of(64.0, 0.0);
+    struct findings_answer fa[FQ_N];
+    findings_answer_all(&d, pr, ss, 1, fa);
+    assert_int_equal(fa[FQ_POOL].verdict, FV_PROBLEM);
+    assert_int_equal(fa[FQ_POOL].cause, FCAUSE_POOL_PER_STREAM);
+    assert_true(fa[FQ_POOL].has_mechanism);
+    /* The same sockets all in an uncapped request pool: the missing cap. */
+    d.sse.upstream_scope = SCOPE_SHARED;
+    d.upstream.max_conns = INFINITY;
+    s.metric[RM_POOL_CONNS_PEAK] = ci_of(20000.0, 100.0);
+    findings_answer_all(&d, pr, ss, 1, fa);
+    assert_int_equal(fa[FQ_POOL].verdict, FV_PROBLEM);
+    assert_int_equal(fa[FQ_POOL].cause, FCAUSE_POOL_NO_CAP);
+}
+
 static void test_bad_flags(void **state)
 {
     (void)state;
@@ -561,6 +721,8 @@ int main(void)
         cmocka_unit_test(test_sequential_reps),
         cmocka_unit_test(test_wording),
         cmocka_unit_test(test_bad_flags),
+        cmocka_unit_test(test_findings_bounded),
+        cmocka_unit_test(test_findings_pool_scope),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
