@@ -1488,11 +1488,27 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                     session_reco(r, ds, &fa[q], rc->text, sizeof rc->text);
                     break;
                 case FQ_SSE_LEAKS: {
-                    char w[112];
-                    snprintf(rc->text, sizeof rc->text,
-                             "Evict SSE state by time and bound per-stream queues: memory grows "
-                             "at %s under `%s` (%s).",
-                             v, prof, fmt_growth_window(pr[e->profile], w, sizeof w));
+                    char w[112], ttl[32];
+                    bool bounded = (isfinite(ds->sse.channel.capacity_msgs) ||
+                                    isfinite(ds->sse.channel.capacity_bytes)) &&
+                                   isfinite(ds->tracker.ttl_s);
+                    axis_format(ds->tracker.ttl_s, AXIS_UNIT_S, ttl, sizeof ttl);
+                    if (bounded) {
+                        /* Not "bound what is bounded": growth over a window shorter
+                         * than the bounds take to fill is the fill. */
+                        snprintf(rc->text, sizeof rc->text,
+                                 "Memory grows at %s under `%s` (%s) although the design "
+                                 "bounds SSE state (channel capacity, event tracker TTL %s): "
+                                 "confirm it over a run longer than those take to fill "
+                                 "(`sustained`, or --full-duration) before treating it as a "
+                                 "leak.",
+                                 v, prof, fmt_growth_window(pr[e->profile], w, sizeof w), ttl);
+                    } else {
+                        snprintf(rc->text, sizeof rc->text,
+                                 "Evict SSE state by time and bound per-stream queues: memory "
+                                 "grows at %s under `%s` (%s).",
+                                 v, prof, fmt_growth_window(pr[e->profile], w, sizeof w));
+                    }
                     break;
                 }
                 case FQ_POOL:
