@@ -1073,7 +1073,7 @@ static bool file_exists(const char *path)
 static void path_join(char *out, size_t size, const char *dir, const char *rel)
 {
     size_t used = 0;
-    if (rel[0] != '/' && dir[0] != '\0') {
+    if (rel[0] != '/' && dir[0] != '\0' && strcmp(dir, ".") != 0) {
         size_t dl = strnlen(dir, size - 2);
         memcpy(out, dir, dl);
         out[dl] = '/';
@@ -1084,11 +1084,14 @@ static void path_join(char *out, size_t size, const char *dir, const char *rel)
     out[used + rl] = '\0';
 }
 
+/* The directory of a file on disk: "." for a bare file name (child.yaml lives in the working
+ * directory, as ./child.yaml does).  Only a built-in or the command line has no directory (""),
+ * where a bare name is a built-in name. */
 static void path_dir(const char *path, char *out, size_t size)
 {
     const char *slash = strrchr(path, '/');
     if (slash == NULL) {
-        out[0] = '\0';
+        snprintf(out, size, ".");
     } else if (slash == path) {
         snprintf(out, size, "/");
     } else {
@@ -2116,12 +2119,14 @@ static int source_open(struct load *ld, enum config_kind kind, const char *text,
     } else if (rel_dir[0] != '\0') {
         /* A bare name next to the file that names it wins over the built-in, so an edited
          * checkout of configs/ is used as a whole. */
-        char cand[PATH_MAX];
-        snprintf(cand, sizeof cand, "%s/%s.yaml", rel_dir, text);
+        char cand[PATH_MAX], rel[PATH_MAX];
+        snprintf(rel, sizeof rel, "%s.yaml", text);
+        path_join(cand, sizeof cand, rel_dir, rel);
         if (file_exists(cand)) {
             snprintf(path, sizeof path, "%s", cand);
         } else if (kind != CONFIG_N_KINDS) {
-            snprintf(cand, sizeof cand, "%s/../%s/%s.yaml", rel_dir, kind_dirs[kind], text);
+            snprintf(rel, sizeof rel, "../%s/%s.yaml", kind_dirs[kind], text);
+            path_join(cand, sizeof cand, rel_dir, rel);
             if (file_exists(cand)) {
                 snprintf(path, sizeof path, "%s", cand);
             }
@@ -2979,7 +2984,11 @@ int config_load_buffer(const char *display_name, const char *data, size_t len,
     s.file = intern_file(ld, display_name);
     s.data = data;
     s.len = len;
-    path_dir(display_name, s.dir, sizeof s.dir);
+    /* A buffer named without a directory is not a file of the working directory: its bare
+     * names stay built-in names (the fuzzer's inputs never read the disk that way). */
+    if (strchr(display_name, '/')) {
+        path_dir(display_name, s.dir, sizeof s.dir);
+    }
     path_stem(display_name, s.stem, sizeof s.stem);
     snprintf(s.id, sizeof s.id, "buffer:%s", display_name);
     int rc = load_any_source(ld, &s, NULL, kind_out, out);

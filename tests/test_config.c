@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -340,6 +341,61 @@ static void test_every_metric_documented(void **state)
     assert_int_equal(missing, 0);
 }
 
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A bare `base: NAME` (and a scenario's `profile: NAME` / `design: NAME`) looks beside the file
+ * first, also when the file is named without a directory: child.yaml lives in ".", as
+ * ./child.yaml does (it fell through to the built-ins: "unknown design"). */
+static void test_bare_name_beside_bare_file(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/proxysim_bare_XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    assert_non_null(dir);
+    write_text(dir, "my-design.yaml", "kind: design\nbase: bounded-target\nname: mine\n"
+                                      "upstream: {max_conns: 7}\n");
+    write_text(dir, "my-profile.yaml", "kind: profile\nbase: low\nname: myp\n");
+    write_text(dir, "child.yaml", "kind: design\nbase: my-design\nname: child\n");
+    write_text(dir, "scen.yaml", "kind: scenario\nprofile: my-profile\ndesign: {base: my-design}\n");
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(dir), 0);
+    struct experiment *ex = sim_xcalloc(1, sizeof *ex);
+    struct sim_err err;
+    int rc = config_load_any("child.yaml", NULL, ex, &err);
+    if (rc != SIM_OK) {
+        fail_msg("child.yaml: %s", err.msg);
+    }
+    assert_true(ex->design.upstream.max_conns == 7.0);
+    config_free_experiment(ex);
+    memset(ex, 0, sizeof *ex);
+    rc = config_load_any("scen.yaml", NULL, ex, &err);
+    if (rc != SIM_OK) {
+        fail_msg("scen.yaml: %s", err.msg);
+    }
+    assert_true(ex->design.upstream.max_conns == 7.0);
+    assert_string_equal(ex->profile.name, "myp");
+    config_free_experiment(ex);
+    free(ex);
+    assert_int_equal(chdir(cwd), 0);
+    static const char *const names[] = {"my-design.yaml", "my-profile.yaml", "child.yaml",
+                                        "scen.yaml"};
+    for (size_t i = 0; i < 4; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        remove(path);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_key_table_sections_contiguous),
         cmocka_unit_test(test_every_key_documented),
         cmocka_unit_test(test_every_metric_documented),
+        cmocka_unit_test(test_bare_name_beside_bare_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
