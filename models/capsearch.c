@@ -67,10 +67,16 @@ int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo
         mname[len] = '\0';
         int m = results_metric_find(mname);
         if (m < 0) {
+            const char *names[RM_N];
+            for (int i = 0; i < RM_N; i++) {
+                names[i] = results_metrics[i].name;
+            }
+            const char *near = config_closest(mname, names, RM_N);
             return sim_err_set(err, SIM_EINVAL,
                                "%s '%s': unknown metric (got '%s', expected a metric of "
-                               "docs/MODELS.md such as latency_p99_s or error_rate)",
-                               flag, text, mname);
+                               "docs/MODELS.md such as latency_p99_s or error_rate)%s%s%s",
+                               flag, text, mname, near ? "; did you mean '" : "", near ? near : "",
+                               near ? "'?" : "");
         }
         s = skip_ws(s);
         enum capsearch_op op;

@@ -2856,9 +2856,12 @@ static int guess_kind(struct load *ld, int file, const yaml_document_t *y, enum 
             }
         }
         char got[64];
+        static const char *const kinds[] = {"profile", "design", "scenario"};
+        const char *near = t ? config_closest(t, kinds, 3) : NULL;
         return err_at(ld, ld->files[file], (long)kv->start_mark.line + 1, (long)kv->start_mark.column + 1,
-                      "kind", "unknown value (got '%s', expected one of profile, design, scenario)",
-                      t ? shown(t, got, sizeof got) : node_type_name(kv));
+                      "kind", "unknown value (got '%s', expected one of profile, design, scenario%s%s%s)",
+                      t ? shown(t, got, sizeof got) : node_type_name(kv), near ? "; did you mean '" : "",
+                      near ? near : "", near ? "'?" : "");
     }
     for (const yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top;
          pr++) {

@@ -64,6 +64,9 @@ expect "proxysim compare: --set scenario.profile=low: would run one profile" com
 expect "proxysim report: --set profile=low: would run one profile under every label" report --set profile=low --out /nonexistent/never
 expect "proxysim plan: give --minimize or --maximize, not both" plan low --minimize --maximize
 expect "'200MiB' does not fit latency_p99_s (expected a time such as 0.2 or 200ms)" plan low --vary upstream.max_conns=8:64:8 --slo latency_p99_s\<=200MiB
+# an unknown --slo metric gets the closest name
+expect "proxysim plan: --slo 'eror_rate<=0.01': unknown metric (got 'eror_rate', expected a metric of docs/MODELS.md such as latency_p99_s or error_rate); did you mean 'error_rate'?" plan low --vary upstream.max_conns=8:64:8 --slo eror_rate\<=0.01
+expect "unknown metric (got 'latency_p99', expected a metric of docs/MODELS.md such as latency_p99_s or error_rate); did you mean 'latency_p99_s'?" plan low --vary upstream.max_conns=8:64:8 --slo latency_p99\<=1s
 expect "proxysim list: unexpected argument 'extra'" list extra
 expect "proxysim plan: --slo 'latency_p99_s<=-1': latency_p99_s<=-1 can never hold (expected a bound >= 0" plan low --vary upstream.max_conns=8:64:8 --slo latency_p99_s\<=-1
 expect "proxysim plan: --slo 'error_rate>=2': error_rate>=2 can never hold (expected a bound <= 1" plan low --vary upstream.max_conns=8:64:8 --slo error_rate\>=2

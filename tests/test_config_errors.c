@@ -80,6 +80,9 @@ static void test_bad_unit(void **state)
 static void test_bad_enum(void **state)
 {
     (void)state;
+    /* The kind too (it listed the three without a suggestion). */
+    expect_error("kind_typo.yaml", "1:7: kind: unknown value (got 'desing', expected one of "
+                                   "profile, design, scenario; did you mean 'design'?)");
     expect_error("bad_enum.yaml", "3:10: upstream.scope: unknown value (got 'per_reqest', expected "
                                   "one of shared, per_request, per_stream; did you mean "
                                   "'per_request'?)");
