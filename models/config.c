@@ -964,6 +964,11 @@ static int get_quantity(struct doc *d, const yaml_node_t *n, const char *path, c
     case Q_BAD_UNIT: {
         char ub[64];
         describe(u, flags, lo, hi, want, sizeof want);
+        if (u == U_NONE) {
+            /* A count or a factor has no unit to get wrong: 5x is not a number. */
+            return errn(d, n, path, "wrong type (got '%s', expected %s, without a unit)",
+                        shown(text, got, sizeof got), want);
+        }
         return errn(d, n, path, "bad unit '%s' (got '%s', expected %s)", shown(unit_at, ub, sizeof ub),
                     shown(text, got, sizeof got), want);
     }

@@ -75,6 +75,11 @@ static void test_bad_unit(void **state)
     expect_error("bad_unit.yaml",
                  "3:17: upstream.idle_timeout: bad unit 'parsecs' (got '90parsecs', expected a "
                  "duration (250us, 20ms, 1.5s, 5min, 2h) >= 0s or 'unlimited')");
+    /* A key without units has no unit to get wrong (it read "bad unit 'x'"). */
+    expect_error("count_unit.yaml", "3:14: upstream.max_conns: wrong type (got '5x', expected a "
+                                    "whole number >= 1 or 'unlimited', without a unit)");
+    expect_error("factor_unit.yaml", "3:19: buffers.keep_if_cap_le: wrong type (got '2x', "
+                                     "expected a number >= 1 or 'unlimited', without a unit)");
 }
 
 static void test_bad_enum(void **state)
