@@ -912,10 +912,45 @@ void config_format_number(char *buf, size_t size, double v)
     }
 }
 
+/* A duration below 1 s in ms, us or ns (20us, not 2e-05s), as the shortest text that the loader
+ * reads back to exactly v; false when none does (v is then written in seconds). */
+static bool fmt_time_sub_second(char *buf, size_t size, double v)
+{
+    static const struct {
+        const char *name;
+        double per_s;
+    } units[] = {{"ms", 1e3}, {"us", 1e6}, {"ns", 1e9}};
+    double a = fabs(v);
+    if (!(a > 0.0 && a < 1.0)) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (a * units[i].per_s < 1.0 && i + 1 < sizeof units / sizeof units[0]) {
+            continue;
+        }
+        for (int prec = 1; prec <= 17; prec++) {
+            char t[64];
+            snprintf(t, sizeof t, "%.*g%s", prec, v * units[i].per_s, units[i].name);
+            double back = 0.0;
+            const char *unit_at = NULL;
+            if (strchr(t, 'e') == NULL && parse_quantity(t, U_TIME, &back, &unit_at) == Q_OK &&
+                back == v) {
+                snprintf(buf, size, "%s", t);
+                return true;
+            }
+        }
+        return false;
+    }
+    return false;
+}
+
 static void fmt_qty(char *buf, size_t size, double v, enum kunit u, const char *inf_word)
 {
     if (isinf(v) && v > 0) {
         snprintf(buf, size, "%s", inf_word);
+        return;
+    }
+    if (u == U_TIME && fmt_time_sub_second(buf, size, v)) {
         return;
     }
     char num[40];
@@ -3029,55 +3064,99 @@ static void print_num(FILE *f, double v, enum kunit u, const char *def)
     fputs(buf, f);
 }
 
-static void print_dist(FILE *f, const struct sim_dist *d, enum kunit u)
+/* The {mean, cv} a lognormal, gamma or hyperexponential was most likely written with, when the
+ * loader turns it back into exactly d's parameters (a short mean and cv at 6, 9, 12 or 15
+ * digits); false when only the exact parameters round-trip. */
+static bool dist_mean_cv_exact(const struct sim_dist *d, double *mean_out, double *cv_out)
 {
-    const char *sfx = unit_suffix(u);
-    char a[40], b[40], c[40];
+    double mean = sim_dist_mean(d), cv = sqrt(sim_dist_var(d)) / mean;
+    if (!isfinite(mean) || !isfinite(cv) || !(mean > 0.0)) {
+        return false;
+    }
+    for (int prec = 6; prec <= 15; prec += 3) {
+        char t[40];
+        snprintf(t, sizeof t, "%.*g", prec, mean);
+        double m = strtod(t, NULL);
+        snprintf(t, sizeof t, "%.*g", prec, cv);
+        double c = strtod(t, NULL);
+        struct sim_dist r = {.kind = d->kind};
+        const char *why = NULL;
+        bool ok = d->kind == SIM_DIST_LOGNORMAL ? sim_dist_lognormal_mean_cv(m, c, &r, &why)
+                  : d->kind == SIM_DIST_GAMMA   ? sim_dist_gamma_mean_cv(m, c, &r, &why)
+                                                : sim_dist_hyperexp_mean_cv(m, c, &r, &why);
+        if (ok && r.a == d->a && r.b == d->b && (d->kind != SIM_DIST_HYPEREXP || r.c == d->c)) {
+            *mean_out = m;
+            *cv_out = c;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Writes d in the key's unit, durations below 1 s in ms, us or ns; every number is the
+ * shortest text that reads back to the same double, so a reload gives d bit for bit.  True
+ * when the form written is {mean, cv} (no comment needed to say what it means). */
+static bool print_dist(FILE *f, const struct sim_dist *d, enum kunit u)
+{
+    char a[64], b[64], c[64], qa[64], qb[64], qc[64];
     config_format_number(a, sizeof a, d->a);
     config_format_number(b, sizeof b, d->b);
     config_format_number(c, sizeof c, d->c);
+    fmt_qty(qa, sizeof qa, d->a, u, "unlimited");
+    fmt_qty(qb, sizeof qb, d->b, u, "unlimited");
+    fmt_qty(qc, sizeof qc, d->c, u, "unlimited");
+    double mean, cv;
     switch (d->kind) {
     case SIM_DIST_DETERMINISTIC:
-        fprintf(f, "{dist: deterministic, value: %s%s}", a, sfx);
-        return;
+        fprintf(f, "{dist: deterministic, value: %s}", qa);
+        return false;
     case SIM_DIST_EXPONENTIAL:
-        fprintf(f, "{dist: exponential, mean: %s%s}", a, sfx);
-        return;
+        fprintf(f, "{dist: exponential, mean: %s}", qa);
+        return false;
     case SIM_DIST_UNIFORM:
-        fprintf(f, "{dist: uniform, lo: %s%s, hi: %s%s}", a, sfx, b, sfx);
-        return;
+        fprintf(f, "{dist: uniform, lo: %s, hi: %s}", qa, qb);
+        return false;
     case SIM_DIST_NORMAL:
-        fprintf(f, "{dist: normal, mean: %s%s, sd: %s%s}", a, sfx, b, sfx);
-        return;
-    case SIM_DIST_LOGNORMAL: /* mu and sigma of ln(x in base units): exact on reload */
-        fprintf(f, "{dist: lognormal, mu: %s, sigma: %s}", a, b);
-        return;
+        fprintf(f, "{dist: normal, mean: %s, sd: %s}", qa, qb);
+        return false;
+    case SIM_DIST_LOGNORMAL:
     case SIM_DIST_GAMMA:
-        fprintf(f, "{dist: gamma, shape: %s, scale: %s%s}", a, b, sfx);
-        return;
+    case SIM_DIST_HYPEREXP:
+        if (dist_mean_cv_exact(d, &mean, &cv)) {
+            fmt_qty(qa, sizeof qa, mean, u, "unlimited");
+            config_format_number(a, sizeof a, cv);
+            fprintf(f, "{dist: %s, mean: %s, cv: %s}", sim_dist_kind_name(d->kind), qa, a);
+            return true;
+        }
+        if (d->kind == SIM_DIST_LOGNORMAL) { /* mu and sigma of ln(x in base units): exact */
+            fprintf(f, "{dist: lognormal, mu: %s, sigma: %s}", a, b);
+        } else if (d->kind == SIM_DIST_GAMMA) {
+            fprintf(f, "{dist: gamma, shape: %s, scale: %s}", a, qb);
+        } else {
+            fprintf(f, "{dist: hyperexponential, p: %s, mean1: %s, mean2: %s}", a, qb, qc);
+        }
+        return false;
     case SIM_DIST_WEIBULL:
-        fprintf(f, "{dist: weibull, shape: %s, scale: %s%s}", b, a, sfx);
-        return;
+        fprintf(f, "{dist: weibull, shape: %s, scale: %s}", b, qa);
+        return false;
     case SIM_DIST_PARETO:
-        fprintf(f, "{dist: pareto, alpha: %s, lo: %s%s, hi: ", a, b, sfx);
+        fprintf(f, "{dist: pareto, alpha: %s, lo: %s, hi: ", a, qb);
         print_num(f, d->c, u, NULL);
         fputc('}', f);
-        return;
-    case SIM_DIST_HYPEREXP:
-        fprintf(f, "{dist: hyperexponential, p: %s, mean1: %s%s, mean2: %s%s}", a, b, sfx, c, sfx);
-        return;
+        return false;
     case SIM_DIST_EMPIRICAL:
         fprintf(f, "{dist: empirical, samples: [");
         for (size_t i = 0; i < d->n_samples; i++) {
-            config_format_number(a, sizeof a, d->samples[i]);
-            fprintf(f, "%s%s%s", i ? ", " : "", a, sfx);
+            fmt_qty(qa, sizeof qa, d->samples[i], u, "unlimited");
+            fprintf(f, "%s%s", i ? ", " : "", qa);
         }
         fprintf(f, "]}");
-        return;
+        return false;
     case SIM_DIST_N_KINDS:
         break;
     }
     fprintf(f, "null");
+    return false;
 }
 
 static void print_value(FILE *f, const struct key *k, const void *base)
@@ -3110,8 +3189,9 @@ static void print_value(FILE *f, const struct key *k, const void *base)
     }
     case KT_DIST: {
         const struct sim_dist *d = p;
-        print_dist(f, d, k->unit);
-        if (d->kind == SIM_DIST_LOGNORMAL || d->kind == SIM_DIST_GAMMA || d->kind == SIM_DIST_HYPEREXP) {
+        bool plain = print_dist(f, d, k->unit);
+        if (!plain &&
+            (d->kind == SIM_DIST_LOGNORMAL || d->kind == SIM_DIST_GAMMA || d->kind == SIM_DIST_HYPEREXP)) {
             /* The exact form is not the one people write; say what it means. */
             char m[64], cv[40];
             double mean = sim_dist_mean(d);

@@ -45,7 +45,9 @@ printf 'kind: design\nbase: bounded-target\nname: mine\n' >"$design"
 expect "is a design (run it on a profile: PROFILE:DESIGN or --profile P --design D)" run "$design"
 expect "--set:1:15: mix.post_json: out of range (got post_json + post_sse + get_sse = 1.05, expected a sum of 1)" check medium --set mix.post_json=0.9 --set mix.post_sse=0.1
 # A grid of 2.4 billion windows (and 10^9 s, once one 1 s window each) was an abort on out of memory.
-expect "--set:1:11: sample_dt: out of range (got 1e-09s, expected at least duration / 100000 = 0.0012s" run low --set sample_dt=1ns
+expect "--set:1:11: sample_dt: out of range (got 1ns, expected at least duration / 100000 = 1.2ms" run low --set sample_dt=1ns
+# a duration below 1 s is echoed in a readable unit (it read 'less than duration 0.06s')
+expect "configs/profiles/low.yaml:8:9: warmup: out of range (got 10s, expected less than duration 60ms)" check low --set duration=60ms
 expect "low.yaml:9:12: sample_dt: out of range (got 1s, expected at least duration / 100000 = 10000s" run low --set duration=1e9s
 expect "--vary warmup=401s" sweep low --vary warmup=1s:500s:100s --reps 2
 expect "--out $file: not a directory" run low --reps 2 --out "$file"

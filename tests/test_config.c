@@ -341,6 +341,46 @@ static void test_every_metric_documented(void **state)
     assert_int_equal(missing, 0);
 }
 
+/* --print is readable and still exact: durations below 1 s in ms/us/ns (20us, not 2e-05s), a
+ * {mean, cv} distribution as written (not shape: 1.5624999999999998) when that reloads to the
+ * same parameters bit for bit, the exact parameters when it does not. */
+static void test_print_readable_and_exact(void **state)
+{
+    (void)state;
+    struct experiment *ex = sim_xcalloc(1, sizeof *ex), *again = sim_xcalloc(1, sizeof *again);
+    struct sim_err err;
+    assert_int_equal(config_build_experiment("low", "legacy-reverse", NULL, ex, &err), SIM_OK);
+    set_ok(ex, "upstream_service={dist: gamma, mean: 20ms, cv: 0.8}");
+    set_ok(ex, "sse.event_gap={dist: hyperexponential, mean: 250ms, cv: 3}");
+    set_ok(ex, "request_bytes={dist: gamma, shape: 1.5624999999999998, scale: 0.37}");
+    set_ok(ex, "executor.cpu.accept=0.1234567890123s");
+    char *p1 = print_to_string(ex);
+    assert_non_null(strstr(p1, "upstream_service: {dist: gamma, mean: 20ms, cv: 0.8}\n"));
+    assert_non_null(strstr(p1, "event_gap: {dist: hyperexponential, mean: 250ms, cv: 3}\n"));
+    assert_non_null(strstr(p1, "request_bytes: {dist: gamma, shape: 1.5624999999999998, scale: 0.37B}"));
+    assert_non_null(strstr(p1, "accept: 123.4567890123ms\n"));
+    assert_non_null(strstr(p1, "parse_per_kib: 5us\n"));
+    assert_non_null(strstr(p1, "lock_read: 1us\n"));
+    assert_null(strstr(p1, "e-0"));
+    if (config_load_buffer("printed.yaml", p1, strlen(p1), NULL, again, &err) != SIM_OK) {
+        fail_msg("reprinted: %s", err.msg);
+    }
+    assert_memory_equal(&ex->profile.upstream_service_s, &again->profile.upstream_service_s,
+                        sizeof ex->profile.upstream_service_s);
+    assert_memory_equal(&ex->profile.request_bytes, &again->profile.request_bytes,
+                        sizeof ex->profile.request_bytes);
+    assert_memory_equal(&ex->profile.sse.event_gap_s, &again->profile.sse.event_gap_s,
+                        sizeof ex->profile.sse.event_gap_s);
+    assert_memory_equal(&ex->design.executor, &again->design.executor, sizeof ex->design.executor);
+    char *p2 = print_to_string(again);
+    char *p1_resolved = sim_xstrdup(p1);
+    drop_base_comment(p1_resolved);
+    assert_string_equal(p1_resolved, p2);
+    free(p1), free(p2), free(p1_resolved);
+    config_free_experiment(ex), config_free_experiment(again);
+    free(ex), free(again);
+}
+
 static void write_text(const char *dir, const char *name, const char *text)
 {
     char path[1024];
@@ -407,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_every_key_documented),
         cmocka_unit_test(test_every_metric_documented),
         cmocka_unit_test(test_bare_name_beside_bare_file),
+        cmocka_unit_test(test_print_readable_and_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
