@@ -109,8 +109,26 @@ int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo
         memcpy(tok, s, len_tok);
         tok[len_tok] = '\0';
         int want = metric_unit_family(m);
+        bool fraction = strcmp(results_metrics[m].unit, "1") == 0;
         double bound;
-        if (!config_parse_quantity(tok, want, &bound) || !isfinite(bound)) {
+        /* A share (unit 1) takes a percentage too, as every table prints it: 1% is 0.01. */
+        char *pct = len_tok > 1 && tok[len_tok - 1] == '%' ? &tok[len_tok - 1] : NULL;
+        if (pct && !fraction) {
+            return sim_err_set(err, SIM_EINVAL, "%s '%s': '%s' does not fit %s (expected %s; a "
+                               "%% bound is for a share such as error_rate)",
+                               flag, text, tok, mname, unit_kind_example(want));
+        }
+        if (pct) {
+            *pct = '\0';
+            bool ok = config_parse_quantity(tok, 0, &bound) && isfinite(bound);
+            *pct = '%';
+            if (!ok) {
+                return sim_err_set(err, SIM_EINVAL, "%s '%s': expected a number after %s%s, in a "
+                                   "plain number or a percentage (got '%s')", flag, text, mname,
+                                   opname, tok);
+            }
+            bound /= 100.0;
+        } else if (!config_parse_quantity(tok, want, &bound) || !isfinite(bound)) {
             int other = 0;
             for (int f = 1; f <= 4 && other == 0; f++) {
                 other = f != want && config_parse_quantity(tok, f, &bound) ? f : 0;
@@ -120,14 +138,14 @@ int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo
                                    flag, text, tok, mname, unit_kind_example(want));
             }
             return sim_err_set(err, SIM_EINVAL,
-                               "%s '%s': expected a number after %s%s, in %s (got '%s')", flag,
-                               text, mname, opname, unit_kind_example(want), tok);
+                               "%s '%s': expected a number after %s%s, in %s%s (got '%s')", flag,
+                               text, mname, opname, unit_kind_example(want),
+                               fraction ? " or a percentage (1%)" : "", tok);
         }
         bound += 0.0; /* -0 reads as 0 */
         /* A bound the metric can never meet would only buy a search that ends
          * in "none": every metric is >= 0 but the memory slope, and those in
          * unit 1 (fractions) are <= 1. */
-        bool fraction = strcmp(results_metrics[m].unit, "1") == 0;
         if (op == CAPSEARCH_LE && bound < 0.0 && m != RM_MEMORY_GROWTH_BYTES_PER_S) {
             return sim_err_set(err, SIM_EINVAL, "%s '%s': %s<=%s can never hold (expected a "
                                "bound >= 0: %s is never negative)", flag, text, mname, tok, mname);

@@ -69,6 +69,9 @@ expect "'200MiB' does not fit latency_p99_s (expected a time such as 0.2 or 200m
 # an unknown --slo metric gets the closest name
 expect "proxysim plan: --slo 'eror_rate<=0.01': unknown metric (got 'eror_rate', expected a metric of docs/MODELS.md such as latency_p99_s or error_rate); did you mean 'error_rate'?" plan low --vary upstream.max_conns=8:64:8 --slo eror_rate\<=0.01
 expect "unknown metric (got 'latency_p99', expected a metric of docs/MODELS.md such as latency_p99_s or error_rate); did you mean 'latency_p99_s'?" plan low --vary upstream.max_conns=8:64:8 --slo latency_p99\<=1s
+# a % bound fits a share (error_rate<=1% is accepted), not a time
+expect "proxysim plan: --slo 'latency_p99_s<=5%': '5%' does not fit latency_p99_s (expected a time such as 0.2 or 200ms; a % bound is for a share such as error_rate)" plan low --vary upstream.max_conns=8:64:8 --slo latency_p99_s\<=5%
+expect "proxysim plan: --slo 'error_rate>=150%': error_rate>=150% can never hold" plan low --vary upstream.max_conns=8:64:8 --slo error_rate\>=150%
 expect "proxysim list: unexpected argument 'extra'" list extra
 expect "proxysim plan: --slo 'latency_p99_s<=-1': latency_p99_s<=-1 can never hold (expected a bound >= 0" plan low --vary upstream.max_conns=8:64:8 --slo latency_p99_s\<=-1
 expect "proxysim plan: --slo 'error_rate>=2': error_rate>=2 can never hold (expected a bound <= 1" plan low --vary upstream.max_conns=8:64:8 --slo error_rate\>=2

@@ -434,6 +434,17 @@ static void bad_input(void **state)
     assert_true(s[2].bound == 2.0);
     assert_true(s[3].bound == 1024.0);
     assert_true(s[4].bound == 1.1 * 1073741824.0);
+    /* A share (unit 1) takes a percentage, as every table prints it. */
+    assert_int_equal(capsearch_slo_parse("--slo", "error_rate<=1%,pool_wait_prob <= 0.5 %,"
+                                         "buffer_pool_hit_rate>=99.5%", s, &n, NULL), 0);
+    assert_int_equal(n, 3);
+    assert_true(s[0].bound == 0.01);
+    assert_true(s[1].bound == 0.005);
+    assert_true(s[2].bound == 0.995);
+    assert_int_equal(capsearch_slo_parse("--slo", "latency_p99_s<=9ms, memory_bytes_peak<=512MiB,"
+                                         "throughput_per_s>=120/min,memory_growth_bytes_per_s<="
+                                         "1KiB/s,memory_bytes_mean<=1.1 GiB ,latency_p50_s<=-0ms",
+                                         s, &n, NULL), 0);
     char label[64];
     const char *shown[] = {"latency_p99_s<=0.009", "memory_bytes_peak<=536870912",
                            "throughput_per_s>=2", "memory_growth_bytes_per_s<=1024",
@@ -452,6 +463,11 @@ static void bad_input(void **state)
         {"latency_p99_s<=0x10ms", "(got '0x10ms')"},
         {"latency_p99_s<=", "expected a number after latency_p99_s<="},
         {"latency_p99_s<=inf", "(got 'inf')"},
+        {"latency_p99_s<=5%", "'5%' does not fit latency_p99_s (expected a time such as 0.2 or "
+                              "200ms; a % bound is for a share such as error_rate)"},
+        {"error_rate<=x%", "expected a number after error_rate<=, in a plain number or a "
+                           "percentage (got 'x%')"},
+        {"error_rate>=150%", "error_rate>=150% can never hold (expected a bound <= 1"},
     };
     for (size_t i = 0; i < sizeof slo_bad / sizeof slo_bad[0]; i++) {
         sim_err_clear(&err);
