@@ -186,6 +186,13 @@ static void write_charts(const struct sweep *sw, const char *dir)
     sim_err_clear(&err);
     int rc = 0;
     if (sw->n_vary == 1) {
+        for (size_t i = 0; i < sw->v[0].n; i++) {
+            if (isinf(sw->v[0].base[i])) {
+                fprintf(stderr, "proxysim sweep: note: %s=%s is in the table and sweep.csv (as "
+                        "inf), not on the line charts (a numeric axis has no place for it)\n",
+                        sw->v[0].key, sw->v[0].text[i]);
+            }
+        }
         static const int lat[] = {RM_LATENCY_P50_S, RM_LATENCY_P90_S, RM_LATENCY_P99_S};
         static const int errs[] = {RM_ERROR_RATE};
         static const int mem[] = {RM_MEMORY_BYTES_PEAK, RM_MEMORY_BYTES_MEAN};
@@ -319,17 +326,28 @@ int cli_sweep(int argc, char **argv)
         goto done;
     }
     {
-        /* Each key at its first and last value, so a bad key or value is named
-         * as a --vary error before any point is built. */
-        char chk[2 * MAX_VARY][256];
-        const char *chkp[2 * MAX_VARY];
+        /* Each key at its first and last value (a list: at every value, such as an
+         * 'unlimited' the key may not take), so a bad key or value is named as a --vary
+         * error before any point is built. */
+        size_t n_chk = 0;
         for (size_t j = 0; j < sw.n_vary; j++) {
-            vary_assignment(&sw.v[j], 0, chk[2 * j], sizeof chk[2 * j]);
-            vary_assignment(&sw.v[j], sw.v[j].n - 1, chk[2 * j + 1], sizeof chk[2 * j + 1]);
-            chkp[2 * j] = chk[2 * j];
-            chkp[2 * j + 1] = chk[2 * j + 1];
+            n_chk += sw.v[j].is_range ? 2 : sw.v[j].n;
         }
-        rc = xpsetup_check_vary("sweep", sw.scenario, fl.sets, fl.n_sets, chkp, 2 * sw.n_vary);
+        char (*chk)[256] = sim_xcalloc(n_chk, sizeof *chk);
+        const char **chkp = sim_xcalloc(n_chk, sizeof *chkp);
+        size_t k = 0;
+        for (size_t j = 0; j < sw.n_vary; j++) {
+            size_t n = sw.v[j].n;
+            for (size_t i = 0; i < (sw.v[j].is_range ? 2 : n); i++) {
+                size_t at = sw.v[j].is_range && i == 1 ? n - 1 : i;
+                vary_assignment(&sw.v[j], at, chk[k], sizeof chk[k]);
+                chkp[k] = chk[k];
+                k++;
+            }
+        }
+        rc = xpsetup_check_vary("sweep", sw.scenario, fl.sets, fl.n_sets, chkp, n_chk);
+        free(chkp);
+        free(chk);
     }
     if (rc == 0 && fl.out_dir && x.exec.is_root) {
         rc = args_out_dir("sweep", fl.out_dir); /* before the points load: that takes a while */

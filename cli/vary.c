@@ -61,6 +61,31 @@ static void push(struct vary *v, size_t *cap, double written, const char *unit, 
     v->n++;
 }
 
+/* The config's words for "no limit" (docs/CONFIG.md), accepted in a list wherever the key takes
+ * them: the loader checks each value against the key, as for any --set. */
+static bool no_limit_word(const char *s, size_t len)
+{
+    static const char *const words[] = {"unlimited", "none", "never", "null", "Null", "NULL", "~"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        if (strlen(words[i]) == len && strncmp(s, words[i], len) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void push_no_limit(struct vary *v, size_t *cap, const char *word, size_t len)
+{
+    if (v->n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        v->base = sim_xreallocarray(v->base, *cap, sizeof *v->base);
+        v->text = sim_xreallocarray(v->text, *cap, sizeof *v->text);
+    }
+    snprintf(v->text[v->n], VARY_TEXT_MAX, "%.*s", (int)len, word);
+    v->base[v->n] = INFINITY;
+    v->n++;
+}
+
 int vary_parse(const char *flag, const char *text, bool allow_plain_range, struct vary *out,
                struct sim_err *err)
 {
@@ -104,6 +129,20 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
                              "or lo:hi:xFACTOR)", flag, text);
             goto fail;
         }
+        /* A unit written once applies to every part written without one: 10:100:10ms,
+         * 10ms:100:10 and 10ms:100ms:10ms are one range (a plain lo is not seconds then). */
+        const char *ref = ulo[0] ? ulo : uhi[0] ? uhi : geometric ? "" : ust;
+        char uref[16];
+        snprintf(uref, sizeof uref, "%s", ref);
+        if (!ulo[0]) {
+            snprintf(ulo, sizeof ulo, "%s", uref);
+        }
+        if (!uhi[0]) {
+            snprintf(uhi, sizeof uhi, "%s", uref);
+        }
+        if (!ust[0] && !geometric) {
+            snprintf(ust, sizeof ust, "%s", uref);
+        }
         double f, fhi, fst;
         int fam, fam_hi, fam_st;
         const char *bad = NULL;
@@ -120,9 +159,10 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
             goto fail;
         }
         if ((uhi[0] && fam_hi != fam) || (ust[0] && (geometric || fam_st != fam))) {
-            rc = sim_err_set(err, SIM_EINVAL, "%s '%s': units differ (expected units of one kind, "
-                             "that of lo '%s', on hi and step; a factor has none)",
-                             flag, text, ulo);
+            rc = sim_err_set(err, SIM_EINVAL, "%s '%s': units differ (expected units of one kind "
+                             "on lo, hi and step, such as 10ms:1s:10ms, or one unit written once "
+                             "for all three, such as 10:100:10ms; a factor has none)",
+                             flag, text);
             goto fail;
         }
         /* hi and step in lo's unit: 250us:2ms:x2 runs 250, 500, 1000, 2000 us. */
@@ -174,16 +214,25 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
     } else {
         const char *s = list;
         int list_family = 0;
+        bool have_number = false;
         for (;;) {
             const char *comma = strchr(s, ',');
             size_t len = comma ? (size_t)(comma - s) : strlen(s);
             double x, f;
             int fam;
             char u[16];
+            if (no_limit_word(s, len)) {
+                push_no_limit(out, &cap, s, len);
+                if (!comma) {
+                    break;
+                }
+                s = comma + 1;
+                continue;
+            }
             if (!split_number(s, len, &x, u, sizeof u)) {
                 rc = sim_err_set(err, SIM_EINVAL, "%s '%s': bad value '%.*s' (expected numbers "
-                                 "separated by commas, e.g. 1,2,4,8 or 10ms,50ms)", flag, text,
-                                 (int)len, s);
+                                 "separated by commas, e.g. 1,2,4,8 or 10ms,50ms, and 'unlimited' "
+                                 "where the key takes it)", flag, text, (int)len, s);
                 goto fail;
             }
             if (!config_unit_factor(u, &f, &fam)) {
@@ -191,7 +240,8 @@ int vary_parse(const char *flag, const char *text, bool allow_plain_range, struc
                                  flag, text, u);
                 goto fail;
             }
-            if (out->n == 0) {
+            if (!have_number) {
+                have_number = true;
                 /* The unit family of the list, for chart axes (10ms,1s are both times). */
                 snprintf(out->unit, sizeof out->unit, "%s", u);
                 list_family = out->family = fam;

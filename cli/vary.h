@@ -3,12 +3,16 @@
  * vary.h - the values of a varied config key: `--vary KEY=LIST`.
  *
  * LIST is one of
- *     1,2,4,8            explicit values, each with its own unit (10ms,50ms,1s)
+ *     1,2,4,8            explicit values, each with its own unit (10ms,50ms,1s),
+ *                        and 'unlimited' (none, never, null, ~) where the key takes
+ *                        it (base value INFINITY; the loader checks it per key)
  *     lo:hi:step         lo, lo+step, ... up to hi (inclusive, within 1e-9 of a step)
  *     lo:hi:xFACTOR      lo, lo*F, lo*F^2, ... up to hi (F > 1)
  *     lo:hi              (plan only) a grid of step 1 when lo and hi are whole
  *                        numbers, else 100 steps
- * A range carries its unit on lo (hi and step may repeat it: 10ms:200ms:10ms).
+ * A range's unit may be written on each part (10ms:1s:10ms, units of one kind) or
+ * once, on any part, for the parts written without one (10:100:10ms is
+ * 10ms:100ms:10ms; 10ms:200:10 too).
  * Each value keeps the text handed to config_apply_set ("20ms", so the
  * loader's units and checks apply) and its value in base units (s, B, /s),
  * used for CSV columns and chart axes.  Values are computed as lo + i*step

@@ -91,6 +91,11 @@ expect "proxysim sweep: --vary KEY=LIST is required" sweep low
 expect "proxysim report: --full-duration and --max-duration: give one of them" report --full-duration --max-duration 20
 expect "proxysim report: --max-duration: expected a duration in [1s, 1e7s] such as 30, 30s or 5min, got '20ms'" report --max-duration 20ms
 expect "proxysim sweep: --vary 'design.upstream.max_conns=1,2': design.upstream.max_conns is varied twice" sweep low --vary upstream.max_conns=64,128 --vary design.upstream.max_conns=1,2
+# a list takes 'unlimited' where the key does; every list value is checked before anything runs
+expect "proxysim sweep: --vary upstream.connect=unlimited: upstream.connect: wrong type (got 'unlimited', expected a duration" sweep low --vary upstream.connect=1ms,unlimited,2ms --reps 2
+expect "proxysim sweep: --vary 'upstream.max_conns=4,lots': bad value 'lots' (expected numbers separated by commas, e.g. 1,2,4,8 or 10ms,50ms, and 'unlimited' where the key takes it)" sweep low --vary upstream.max_conns=4,lots
+# a range's unit written once applies to all three parts; units on several parts must agree in kind
+expect "proxysim sweep: --vary 'sse.idle_timeout=10ms:100MiB:10': units differ (expected units of one kind on lo, hi and step, such as 10ms:1s:10ms, or one unit written once for all three, such as 10:100:10ms" sweep low --vary sse.idle_timeout=10ms:100MiB:10
 expect "proxysim bench: unknown benchmark 'foo'" bench foo
 expect "proxysim report: --out $file: not a directory" report --profiles low --out "$file"
 exit $fails

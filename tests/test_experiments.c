@@ -386,6 +386,50 @@ static void bad_input(void **state)
         printf("  %s\n", err.msg);
         assert_non_null(strstr(err.msg, bad[i]));
     }
+    /* A list takes every value the key takes, 'unlimited' too (it read "bad value"); the
+     * loader checks it against the key. */
+    sim_err_clear(&err);
+    assert_int_equal(vary_parse("--vary", "upstream.max_conns=4,16,unlimited", false, &v, &err), 0);
+    assert_int_equal(v.n, 3);
+    assert_string_equal(v.text[2], "unlimited");
+    assert_true(isinf(v.base[2]) && v.base[0] == 4.0 && v.base[1] == 16.0);
+    {
+        char a[3][64];
+        const char *as[3];
+        for (size_t i = 0; i < 3; i++) {
+            vary_assignment(&v, i, a[i], sizeof a[i]);
+            as[i] = a[i];
+        }
+        assert_int_equal(xpsetup_check_vary("sweep", "low", NULL, 0, as, 3), 0);
+        const char *connect[] = {"upstream.connect=unlimited"};
+        assert_int_equal(xpsetup_check_vary("sweep", "low", NULL, 0, connect, 1), 2);
+    }
+    vary_fini(&v);
+    assert_int_equal(vary_parse("--vary", "k=4,lots", false, &v, &err), SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "bad value 'lots' (expected numbers separated by commas, e.g. "
+                                    "1,2,4,8 or 10ms,50ms, and 'unlimited' where the key takes it)"));
+    /* A range's unit written once applies to the parts without one (it read "units differ
+     * ... that of lo ''"); units on several parts must be of one kind. */
+    static const char *const once[] = {"k=10:100:10ms", "k=10ms:100:10", "k=10:100ms:10",
+                                       "k=10ms:100ms:10ms", "k=10ms:0.1s:10ms"};
+    for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
+        sim_err_clear(&err);
+        if (vary_parse("--vary", once[i], false, &v, &err) != 0) {
+            fail_msg("%s: %s", once[i], err.msg);
+        }
+        assert_int_equal(v.n, 10);
+        assert_string_equal(v.text[0], "10ms");
+        assert_string_equal(v.text[9], "100ms");
+        assert_true(v.base[9] == 0.1);
+        vary_fini(&v);
+    }
+    assert_int_equal(vary_parse("--vary", "k=10:100:10MiB", false, &v, &err), 0);
+    assert_true(v.base[0] == 10.0 * 1048576.0);
+    vary_fini(&v);
+    assert_int_equal(vary_parse("--vary", "k=1ms:5MiB:1ms", false, &v, &err), SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "units differ (expected units of one kind on lo, hi and step, "
+                                    "such as 10ms:1s:10ms, or one unit written once for all three, "
+                                    "such as 10:100:10ms; a factor has none)"));
     sim_err_clear(&err);
     assert_int_equal(vary_parse("--vary", "k=0.1:0.3:0.1", false, &v, &err), 0);
     assert_int_equal(v.n, 3);
