@@ -229,6 +229,14 @@ static int parse_names(const char *flag, const char *text, enum config_kind kind
         memcpy(name, s, len);
         name[len] = '\0';
         out[(*n)++] = name;
+        for (size_t i = 0; i + 1 < *n; i++) {
+            if (strcmp(out[i], name) == 0) {
+                /* It would only repeat the same rows and charts. */
+                fprintf(stderr, "proxysim %s: %s: '%s' is named twice (expected each %s once, got "
+                        "'%s')\n", CMD, flag, name, config_kind_name(kind), text);
+                return 2;
+            }
+        }
         if (!known(kind, name)) {
             /* Whatever the loader takes (a file in the working directory by its
              * bare name too); else its message: the built-in names and a "did

@@ -85,6 +85,9 @@ expect "proxysim: unknown command 'nosuchcmd' (see 'proxysim --help')" nosuchcmd
 expect "proxysim: unknown command 'rnu' (see 'proxysim --help'); did you mean 'run'?" rnu
 expect "proxysim report: --designs: unknown design 'legacy-revers' (expected a built-in name" report --designs legacy-revers
 expect "; did you mean 'legacy-reverse'?" report --designs legacy-revers
+# a name given twice only repeated rows
+expect "proxysim report: --designs: 'bounded-target' is named twice (expected each design once, got 'bounded-target,bounded-target')" report --designs bounded-target,bounded-target --out /nonexistent/never
+expect "proxysim report: --profiles: 'low' is named twice (expected each profile once, got 'low,high,low')" report --profiles low,high,low --out /nonexistent/never
 expect "proxysim fit: --dists: unknown distribution 'gama' (expected exponential, lognormal, gamma, weibull, hyperexponential or pareto); did you mean 'gamma'?" fit "$file" --dists gama
 expect ":1:7: kind: wrong kind (got 'design', expected 'profile' here)" run "$design:legacy-reverse"
 expect "proxysim sweep: --vary KEY=LIST is required" sweep low
