@@ -204,6 +204,14 @@ static int fit_samples(const char *path, const char *column, const struct sample
         fprintf(stderr, "proxysim fit: %s\n", err.msg);
         return 2;
     }
+    if (s.n < FIT_MIN_SAMPLES) {
+        /* One value has no spread: it cannot tell a constant from any distribution. */
+        fprintf(stderr, "proxysim fit: %s: too few samples to fit (got %zu, expected at least %d: "
+                "each family estimates a spread as well as a mean, and one sample has none)\n",
+                path, s.n, FIT_MIN_SAMPLES);
+        samples_fini(&s);
+        return 2;
+    }
     samples_sort(s.x, s.n);
     struct fit_sample fs;
     fit_sample_init(&fs, s.x, s.n);

@@ -470,7 +470,7 @@ void fit_one(const struct fit_sample *fs, enum sim_dist_kind kind, struct fit_re
         snprintf(out->note, sizeof out->note, "needs every sample > 0 (%zu are 0)", fs->n_zero);
         return;
     }
-    if (fs->n < 2) {
+    if (fs->n < FIT_MIN_SAMPLES) {
         fail(out, "needs at least 2 samples");
         return;
     }

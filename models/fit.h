@@ -37,6 +37,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Samples a fit needs: every family estimates a spread as well as a mean, and one sample has
+ * none (`proxysim fit` refuses fewer, exit 2). */
+#define FIT_MIN_SAMPLES 2
+
 struct fit_sample {
     const double *x; /* borrowed, sorted ascending, all >= 0 */
     size_t n;

@@ -11,7 +11,8 @@ err=$(mktemp)
 out=$(mktemp)
 file=$(mktemp)
 design=$(mktemp)
-trap 'rm -f "$err" "$out" "$file" "$design"' EXIT
+one=$(mktemp)
+trap 'rm -f "$err" "$out" "$file" "$design" "$one"' EXIT
 fails=0
 
 expect() { # expect SUBSTRING ARGS...
@@ -80,6 +81,9 @@ expect "proxysim validate: unknown or incomplete option '--zz'" validate --zz
 expect "proxysim validate: --out $file/x: Not a directory" validate --quick --out "$file/x"
 expect "proxysim fit: --out $file/x: Not a directory" fit "$file" --out "$file/x"
 expect "proxysim fit: --out: expected a directory, got ''" fit "$file" --out ""
+# one sample has no spread to fit (it printed {dist: deterministic, value: 12} and exit 0)
+printf 'latency_ms\n12\n' >"$one"
+expect "proxysim fit: $one: too few samples to fit (got 1, expected at least 2: each family estimates a spread as well as a mean, and one sample has none)" fit "$one"
 expect "proxysim run: unknown or incomplete option '-j'" run -jx low
 expect "proxysim: unknown command 'nosuchcmd' (see 'proxysim --help')" nosuchcmd
 expect "proxysim: unknown command 'rnu' (see 'proxysim --help'); did you mean 'run'?" rnu
