@@ -72,6 +72,13 @@ static int split_list(const char *cmd, const char *flag, char *text, const char 
                     max);
             return 2;
         }
+        for (size_t i = 0; i < *n; i++) {
+            if (strcmp(out[i], tok) == 0) { /* it would only repeat the same rows */
+                fprintf(stderr, "proxysim %s: %s: '%s' is named twice (expected each once)\n", cmd,
+                        flag, tok);
+                return 2;
+            }
+        }
         out[(*n)++] = tok;
     }
     if (*n == 0) {
@@ -293,6 +300,11 @@ int cli_compare(int argc, char **argv)
     }
     if (argc - optind != 2) {
         return args_usage_error("compare", "expected two designs, got %d", argc - optind);
+    }
+    if (strcmp(argv[optind], argv[optind + 1]) == 0) {
+        /* with common random numbers a design against itself differs by exactly 0 */
+        return args_usage_error("compare", "A and B are the same design ('%s'); name two designs",
+                                argv[optind]);
     }
     if (args_refuse_swaps("compare", fl.sets, fl.n_sets) != 0) {
         return 2;

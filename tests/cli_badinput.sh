@@ -61,6 +61,8 @@ expect "proxysim run: unknown or incomplete option '--jsn'; did you mean '--json
 expect "proxysim sweep: unknown or incomplete option '--vray=x=1'; did you mean '--vary'?" sweep low --vray=x=1
 expect "proxysim run: unknown or incomplete option '--reps'" run low --reps
 expect "proxysim compare: expected two designs, got 1" compare legacy-reverse
+expect "proxysim compare: A and B are the same design ('legacy-reverse'); name two designs" compare legacy-reverse legacy-reverse
+expect "proxysim compare: --profiles: 'low' is named twice" compare legacy-reverse bounded-target --profiles low,high,low
 # a --set that swaps the whole design or profile would run one config under every label
 expect "proxysim compare: --set design=bounded-target: would run one design under every label" compare legacy-reverse refactored-hardened --set design=bounded-target
 expect "proxysim compare: --set scenario.profile=low: would run one profile" compare legacy-reverse refactored-hardened --set scenario.profile=low
