@@ -103,6 +103,7 @@ static int write_csv(const struct cmp_run *c, const char *path)
 {
     struct outfile of; /* complete or not at all */
     struct sim_err err;
+    sim_err_clear(&err);
     if (outfile_open(&of, path, &err) != SIM_OK) {
         return -1;
     }

@@ -11,6 +11,7 @@
 #include "models/fit.h"
 #include "models/samples.h"
 #include "plots/fitplot.h"
+#include "plots/outfile.h"
 #include "sim/replicate.h"
 
 #include <errno.h>
@@ -152,11 +153,14 @@ static void describe(const struct fit_result *r, const struct samples_unit *u, c
 static int write_csv(const char *path, const struct fit_result *r, size_t n,
                      const struct samples_unit *u)
 {
-    FILE *f = fopen(path, "w");
-    if (f == NULL) {
-        fprintf(stderr, "proxysim fit: %s: cannot write: %s\n", path, strerror(errno));
+    struct outfile of; /* complete or not at all */
+    struct sim_err err;
+    sim_err_clear(&err);
+    if (outfile_open(&of, path, &err) != SIM_OK) {
+        fprintf(stderr, "proxysim fit: %s\n", err.msg);
         return 2;
     }
+    FILE *f = of.fp;
     fprintf(f, "dist,ok,n_params,a,b,c,loglik,aic,ks_d,ks_p,ad,rank_aic,rank_ks,yaml,note\n");
     for (size_t i = 0; i < n; i++) {
         char yaml[256] = "";
@@ -168,8 +172,8 @@ static int write_csv(const char *path, const struct fit_result *r, size_t n,
                 r[i].dist.c, r[i].loglik, r[i].aic, r[i].ks_d, r[i].ks_p, r[i].ad, r[i].rank_aic,
                 r[i].rank_ks, yaml, r[i].note);
     }
-    if (fclose(f) != 0) {
-        fprintf(stderr, "proxysim fit: %s: cannot write: %s\n", path, strerror(errno));
+    if (outfile_commit(&of, &err) != SIM_OK) {
+        fprintf(stderr, "proxysim fit: %s\n", err.msg);
         return 2;
     }
     return 0;
@@ -289,6 +293,13 @@ static int fit_samples(const char *path, const char *column, const struct sample
                                          : "fits worse, so the snippet gives p, mean1, mean2");
         }
         printf("\n  %s\n", yaml);
+    }
+    if (unit->kind == SAMPLES_UNIT_NONE) {
+        /* A config reads a plain number as seconds (a duration) or bytes (a
+         * size): a file in ms pasted as is would be 1000x off. */
+        printf("\nnote: no --unit, so the snippet's numbers are in the file's own unit; a config "
+               "reads a plain number as seconds or bytes: give --unit (ms, s, KiB, ...) for a "
+               "snippet to paste as is\n");
     }
     if (!any_passes && !constant) {
         printf("\nno parametric fit passes the Kolmogorov-Smirnov test at the 1%% level (n = %zu;"
@@ -427,19 +438,21 @@ static int fit_arrivals(const char *path, const char *column, double window_s,
     if (out_dir != NULL) {
         char p[4096];
         snprintf(p, sizeof p, "%s/rates.csv", out_dir);
-        FILE *f = fopen(p, "w");
-        if (f == NULL) {
-            fprintf(stderr, "proxysim fit: %s: cannot write: %s\n", p, strerror(errno));
+        struct outfile of; /* complete or not at all */
+        sim_err_clear(&err);
+        if (outfile_open(&of, p, &err) != SIM_OK) {
+            fprintf(stderr, "proxysim fit: %s\n", err.msg);
             rc = 2;
         } else {
+            FILE *f = of.fp;
             fprintf(f, "window,at_s,dur_s,arrivals,rate_per_s,ci95_lo_per_s,ci95_hi_per_s\n");
             for (size_t k = 0; k < fr.n_windows; k++) {
                 fprintf(f, "%zu,%.9g,%.9g,%zu,%.9g,%.9g,%.9g\n", k, fr.w[k].start_s,
                         fr.w[k].dur_s, fr.w[k].count, fr.w[k].rate_per_s, fr.w[k].lo_per_s,
                         fr.w[k].hi_per_s);
             }
-            if (fclose(f) != 0) {
-                fprintf(stderr, "proxysim fit: %s: cannot write\n", p);
+            if (outfile_commit(&of, &err) != SIM_OK) {
+                fprintf(stderr, "proxysim fit: %s\n", err.msg);
                 rc = 2;
             } else {
                 printf("\nwrote %s\n", p);

@@ -124,6 +124,7 @@ static int write_csv(const struct plan *pl, const struct capsearch_result *r, co
 {
     struct outfile of; /* complete or not at all */
     struct sim_err err;
+    sim_err_clear(&err);
     if (outfile_open(&of, path, &err) != SIM_OK) {
         return -1;
     }

@@ -282,6 +282,7 @@ static int write_csv(const char *dir, const struct vrow *rows, size_t n_rows, do
     snprintf(path, sizeof path, "%s/validate.csv", dir);
     struct outfile of; /* complete or not at all */
     struct sim_err err;
+    sim_err_clear(&err);
     if (outfile_open(&of, path, &err) != SIM_OK) {
         fprintf(stderr, "proxysim validate: %s\n", err.msg);
         return -1;

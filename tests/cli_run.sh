@@ -56,6 +56,18 @@ if [ "$rc" -ne 2 ] || [ -e "$dir/set/summary.csv" ] || ls "$dir/set" | grep -q t
     fails=$((fails + 1))
 fi
 
+# fit without --unit: the snippet's numbers are the file's, and it says so (a config
+# reads a plain number as seconds: a column in ms pasted as is would be 1000x off)
+printf 'latency_ms\n12\n15\n30\n22\n18\n25\n40\n11\n' >"$dir/lat.csv"
+"$bin" fit "$dir/lat.csv" --dists lognormal >"$out" 2>&1 || fails=$((fails + 1))
+has "note: no --unit, so the snippet's numbers are in the file's own unit"
+"$bin" fit "$dir/lat.csv" --dists lognormal --unit ms >"$out" 2>&1 || fails=$((fails + 1))
+has "{dist: lognormal, mean: 21.62ms, cv: 0.4399}"
+if grep -q 'note: no --unit' "$out"; then
+    echo "FAIL: fit --unit ms still notes a missing unit"
+    fails=$((fails + 1))
+fi
+
 # A mix changed share by share (docs/CONFIG.md's example): the shares sum to 1
 # once every --set is applied, so a profile and a scenario both take it.
 "$bin" check medium --set mix.post_json=0.9 --set mix.post_sse=0.1 --set mix.get_sse=0 \
