@@ -1616,7 +1616,7 @@ static void method_section(struct report *r, double wall_s)
         axis_format(cell_at(r, 0, p)->own_duration_s, AXIS_UNIT_S, od, sizeof od);
         /* Only a shortened profile needs the note: high runs its own 25 s. */
         bool scaled = !r->full_duration && pf->duration_s != cell_at(r, 0, p)->own_duration_s;
-        char gw[112], gtxt[160];
+        char gw[112], gtxt[208];
         if (pf->transient) {
             snprintf(gtxt, sizeof gtxt, "no memory growth fit (transient)");
         } else if (floor(pf->duration_s / pf->sample_dt_s + 1e-9) <
