@@ -896,6 +896,20 @@ void proxy_collect(struct proxy *px, struct rep_result *out)
     size_t to = (size_t)floor(end / ms->dt_s + 1e-9);
     /* A steady-state slope; a transient run (a burst and its recovery) has none. */
     m[RM_MEMORY_GROWTH_BYTES_PER_S] = pf->transient ? NAN : guard_slope_per_s(ms, from, to);
+    /* The same fit over SSE state alone (streams, event trackers, queued
+     * channel bytes): what an SSE leak grows, without the request backlog
+     * or the buffer pool.  Summed here from the series the run kept. */
+    struct sim_tseries sse = {.t0_s = ms->t0_s, .dt_s = ms->dt_s, .n = ms->n};
+    sse.v = sim_xcalloc(ms->n ? ms->n : 1, sizeof *sse.v);
+    static const int sse_parts[] = {RS_MEM_STREAMS, RS_MEM_TRACKER, RS_MEM_QUEUED};
+    for (size_t k = 0; k < sizeof sse_parts / sizeof sse_parts[0]; k++) {
+        const struct sim_tseries *part = &px->series[sse_parts[k]];
+        for (size_t i = 0; i < ms->n && i < part->n; i++) {
+            sse.v[i] += part->v[i];
+        }
+    }
+    m[RM_SSE_MEMORY_GROWTH_BYTES_PER_S] = pf->transient ? NAN : guard_slope_per_s(&sse, from, to);
+    free(sse.v);
     m[RM_CPU_UTILIZATION] = executor_utilization(&px->ex, end);
     m[RM_STOPPED] = px->guard.tripped ? 1.0 : 0.0;
     m[RM_LATENCY_MEAN_S] = sim_tally_mean(&px->latency_tally);

@@ -19,8 +19,10 @@
  *
  * Conventions: rates and means are over the steady part (after the warm-up);
  * peaks (`_peak`) over the whole run; counts of leaks over the whole run;
- * memory_growth_bytes_per_s from the later of the warm-up and the offered
- * load's last change (profile_growth_from_s) to the end.
+ * memory_growth_bytes_per_s and sse_memory_growth_bytes_per_s (the same fit
+ * over mem_streams_bytes + mem_tracker_bytes + mem_queued_bytes) from the
+ * later of the warm-up and the offered load's last change
+ * (profile_growth_from_s) to the end.
  * Series windows after a guard stop are NAN.
  *
  * Ownership: results_rep_init allocates the series and histogram;
@@ -89,6 +91,7 @@
     X(MEMORY_BYTES_PEAK, "memory_bytes_peak", "B")                                                 \
     X(MEMORY_BYTES_MEAN, "memory_bytes_mean", "B")                                                 \
     X(MEMORY_GROWTH_BYTES_PER_S, "memory_growth_bytes_per_s", "B/s")                               \
+    X(SSE_MEMORY_GROWTH_BYTES_PER_S, "sse_memory_growth_bytes_per_s", "B/s")                       \
     X(CPU_UTILIZATION, "cpu_utilization", "1")                                                     \
     X(SSE_EVENTS_LOST_ON_RECONNECT, "sse_events_lost_on_reconnect", "events")                      \
     X(SSE_RECONNECTS, "sse_reconnects", "reconnects")                                              \

@@ -204,6 +204,65 @@ static void growth_after_ramp(void **state)
     assert_true(profile_growth_from_s(&e.profile) == 5.0);
 }
 
+/* sse_memory_growth_bytes_per_s: the slope of SSE state alone (streams,
+ * trackers, queued events), fitted like memory_growth_bytes_per_s.  N GET
+ * streams that never end, E events/s each, per-stream trackers of 64 B ids:
+ * with no cap on ids (and no TTL) the trackers grow by exactly N E 64 B/s, the
+ * known rate of an unbounded tracker; with max_ids 20 they are full after
+ * about 20 / E = 10 s, and over [30, 200] s SSE memory is level (CI includes
+ * 0) while the same numbers fitted over the total stay available. */
+static void sse_memory_growth(void **state)
+{
+    (void)state;
+    struct experiment e;
+    struct exp_summary sum;
+    const double n = 100.0, ev = 2.0;
+    streams_experiment(&e, n, ev);
+    e.profile.duration_s = 200.0;
+    e.profile.warmup_s = 30.0;
+    e.profile.sample_dt_s = 1.0;
+    e.design.tracker.scope = TRACKER_PER_STREAM;
+    e.design.tracker.id_bytes = 64.0;
+    e.design.tracker.ttl_s = INFINITY;
+    e.design.tracker.max_ids = INFINITY;
+    e.run.reps = 5;
+    e.run.confidence = 0.99;
+    run(&e, 2, &sum);
+    /* Each replication's slope estimates N E 64 with the Poisson noise of its
+     * event count: well inside 2%. */
+    const struct sim_ci *g = &sum.metric[RM_SSE_MEMORY_GROWTH_BYTES_PER_S];
+    printf("  unbounded tracker: sse_memory_growth_bytes_per_s = %g [%g, %g], expected %g\n",
+           g->mean, g->lo, g->hi, n * ev * 64.0);
+    CHECK_NEAR(g->mean, n * ev * 64.0, 0.02 * n * ev * 64.0);
+    assert_true(g->lo > 0.0);
+    /* SSE state is part of the total: the total grows at least as fast, within noise. */
+    assert_true(sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S].hi >= g->lo);
+    results_summary_fini(&sum);
+
+    e.design.tracker.max_ids = 20.0;
+    run(&e, 2, &sum);
+    g = &sum.metric[RM_SSE_MEMORY_GROWTH_BYTES_PER_S];
+    printf("  bounded tracker: sse_memory_growth_bytes_per_s = %g [%g, %g]\n", g->mean, g->lo,
+           g->hi);
+    assert_true(isfinite(g->mean));
+    assert_false(sim_ci_excludes(g, 0.0));
+    assert_true(fabs(g->mean) < 0.01 * n * ev * 64.0);
+    results_summary_fini(&sum);
+
+    /* NaN where memory_growth_bytes_per_s is: a transient run, or too few windows. */
+    e.profile.transient = true;
+    run(&e, 2, &sum);
+    assert_true(isnan(sum.metric[RM_SSE_MEMORY_GROWTH_BYTES_PER_S].mean));
+    assert_true(isnan(sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S].mean));
+    results_summary_fini(&sum);
+    e.profile.transient = false;
+    e.profile.warmup_s = 198.5;
+    run(&e, 2, &sum);
+    assert_true(isnan(sum.metric[RM_SSE_MEMORY_GROWTH_BYTES_PER_S].mean));
+    assert_true(isnan(sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S].mean));
+    results_summary_fini(&sum);
+}
+
 static void ports(struct experiment *e, enum client_scope scope, double lambda)
 {
     one_queue(e, lambda, 0.010);
@@ -1138,7 +1197,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mmc_erlang_c),    cmocka_unit_test(session_lock_md1),
         cmocka_unit_test(blocking_pool),   cmocka_unit_test(transient_no_slope),
-        cmocka_unit_test(growth_after_ramp),
+        cmocka_unit_test(growth_after_ramp), cmocka_unit_test(sse_memory_growth),
         cmocka_unit_test(port_exhaustion),
         cmocka_unit_test(task_growth),     cmocka_unit_test(buffer_pool),
         cmocka_unit_test(sessions_growth), cmocka_unit_test(leaks),
