@@ -1077,39 +1077,47 @@ static void memory_section(struct report *r)
               "follows more clients is load, not a leak) to the end of the run, a leak shows as "
               "a CI above zero; n/a when fewer than three series windows remain (section 7 "
               "lists each profile's fit window) and for a transient profile, which has no "
-              "steady state. Per "
+              "steady state. SSE memory growth: the same fit over SSE state alone (GET "
+              "streams, event trackers, queued channel bytes: "
+              "`sse_memory_growth_bytes_per_s`), which the SSE-leak question reads. Per "
               "connection: (peak - base) / peak client connections; per session: (peak - base) / "
               "peak live sessions; each computed per replication, then its 95%% CI (n=%s).",
               r->n_text);
-    const char *hdr[] = {"profile / design", "memory growth", "memory per connection",
-                         "memory per session"};
-    char **cells = sim_xcalloc(r->np * r->nd * 4, sizeof *cells);
+    const char *hdr[] = {"profile / design", "memory growth", "SSE memory growth",
+                         "memory per connection", "memory per session"};
+    enum { NC = 5 };
+    char **cells = sim_xcalloc(r->np * r->nd * NC, sizeof *cells);
     for (size_t p = 0; p < r->np; p++) {
         for (size_t d = 0; d < r->nd; d++) {
             const struct cell *c = cell_at(r, d, p);
             size_t row = p * r->nd + d;
             char lab[160], v[128];
             snprintf(lab, sizeof lab, "%s / %s", r->profiles[p], r->designs[d]);
-            cells[row * 4] = sim_xstrdup(lab);
+            cells[row * NC] = sim_xstrdup(lab);
             struct sim_ci gr = c->sum.metric[RM_MEMORY_GROWTH_BYTES_PER_S];
             axis_format_ci(&gr, AXIS_UNIT_BYTES_PER_S, v, sizeof v);
-            cells[row * 4 + 1] = sim_xstrdup(c->ok && !isnan(gr.mean) ? v : "n/a");
+            cells[row * NC + 1] = sim_xstrdup(c->ok && !isnan(gr.mean) ? v : "n/a");
             data_row(r, "memory_table", r->designs[d], r->profiles[p], "memory_growth_bytes_per_s",
                      NAN, &gr);
+            struct sim_ci sg = c->sum.metric[RM_SSE_MEMORY_GROWTH_BYTES_PER_S];
+            axis_format_ci(&sg, AXIS_UNIT_BYTES_PER_S, v, sizeof v);
+            cells[row * NC + 2] = sim_xstrdup(c->ok && !isnan(sg.mean) ? v : "n/a");
+            data_row(r, "memory_table", r->designs[d], r->profiles[p],
+                     "sse_memory_growth_bytes_per_s", NAN, &sg);
             struct sim_ci pc = c->ok ? per_unit(c, RM_CLIENT_CONNS_PEAK)
                                      : (struct sim_ci){NAN, NAN, NAN, NAN, 0};
-            cells[row * 4 + 2] = sim_xstrdup(axis_format_ci(&pc, AXIS_UNIT_BYTES, v, sizeof v));
+            cells[row * NC + 3] = sim_xstrdup(axis_format_ci(&pc, AXIS_UNIT_BYTES, v, sizeof v));
             data_row(r, "memory_table", r->designs[d], r->profiles[p], "memory_per_conn_bytes",
                      NAN, &pc);
             struct sim_ci ps = c->ok ? per_unit(c, RM_SESSIONS_LIVE_PEAK)
                                      : (struct sim_ci){NAN, NAN, NAN, NAN, 0};
-            cells[row * 4 + 3] = sim_xstrdup(axis_format_ci(&ps, AXIS_UNIT_BYTES, v, sizeof v));
+            cells[row * NC + 4] = sim_xstrdup(axis_format_ci(&ps, AXIS_UNIT_BYTES, v, sizeof v));
             data_row(r, "memory_table", r->designs[d], r->profiles[p], "memory_per_session_bytes",
                      NAN, &ps);
         }
     }
-    rdoc_table(r->doc, 4, hdr, r->np * r->nd, (const char *const *)cells);
-    for (size_t i = 0; i < r->np * r->nd * 4; i++) {
+    rdoc_table(r->doc, NC, hdr, r->np * r->nd, (const char *const *)cells);
+    for (size_t i = 0; i < r->np * r->nd * NC; i++) {
         free(cells[i]);
     }
     free(cells);
@@ -1263,6 +1271,8 @@ static char *chart_for_metric(const struct report *r, int m, size_t p, size_t d,
         break;
     case RM_MEMORY_BYTES_PEAK:
     case RM_MEMORY_GROWTH_BYTES_PER_S:
+    case RM_SSE_MEMORY_GROWTH_BYTES_PER_S:
+    case RM_EVENT_TRACKER_BYTES_PEAK:
     case RM_SSE_QUEUED_BYTES_PEAK:
     case RM_QUEUED_BYTES_PEAK:
         snprintf(stem[0], sizeof stem[0], "memory_%s", prof);
@@ -1413,7 +1423,13 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
               "after the verdict, its cause where the question has several. Pool exhaustion "
               "counts the sockets towards the upstream against the ephemeral ports, the request "
               "pool's own peak against upstream.max_conns, and acquire waits; connect errors "
-              "while the upstream restarts are the fault's, not the pool's.");
+              "while the upstream restarts are the fault's, not the pool's. Memory leaks on "
+              "long-lived SSE reads the growth of SSE memory alone "
+              "(`sse_memory_growth_bytes_per_s`: GET streams, event trackers, queued events), "
+              "not the total, which also grows with a request backlog or a filling buffer "
+              "pool; growth while SSE state is still settling (the profile's mean stream "
+              "lifetime, or a per-session tracker's TTL, at least half the fit window) is "
+              "\"still filling toward its bound; run longer\", not a leak.");
     for (size_t d = 0; d < r->nd; d++) {
         const struct exp_summary *s[MAX_NAMES];
         const struct profile *pr[MAX_NAMES];
@@ -1430,7 +1446,8 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                 const struct findings_evidence *e = &fa[q].ev[k];
                 fmt_ci_n(&e->ci, axis_unit_of(results_metrics[e->metric].unit), v, sizeof v);
                 char win[128] = "";
-                if (e->metric == RM_MEMORY_GROWTH_BYTES_PER_S) {
+                if (e->metric == RM_MEMORY_GROWTH_BYTES_PER_S ||
+                    e->metric == RM_SSE_MEMORY_GROWTH_BYTES_PER_S) {
                     char w[112];
                     snprintf(win, sizeof win, " (%s)",
                              fmt_growth_window(pr[e->profile], w, sizeof w));
@@ -1496,26 +1513,39 @@ static void findings_section(struct report *r, struct reco *recos, size_t *n_rec
                     session_reco(r, ds, &fa[q], rc->text, sizeof rc->text);
                     break;
                 case FQ_SSE_LEAKS: {
-                    char w[112], ttl[32];
-                    bool bounded = (isfinite(ds->sse.channel.capacity_msgs) ||
-                                    isfinite(ds->sse.channel.capacity_bytes)) &&
-                                   isfinite(ds->tracker.ttl_s);
-                    axis_format(ds->tracker.ttl_s, AXIS_UNIT_S, ttl, sizeof ttl);
-                    if (bounded) {
+                    char w[112];
+                    const struct profile *wp = pr[e->profile];
+                    fmt_growth_window(wp, w, sizeof w);
+                    if (fa[q].cause == FCAUSE_SSE_FILLING) {
                         /* Not "bound what is bounded": growth over a window shorter
-                         * than the bounds take to fill is the fill. */
+                         * than SSE state takes to settle is the fill. */
+                        char life[32], ttl[48], settle[32], win[32];
+                        axis_format(sim_dist_mean(&wp->sse.lifetime_s), AXIS_UNIT_S, life,
+                                    sizeof life);
+                        if (isfinite(ds->tracker.ttl_s)) {
+                            char t[24];
+                            axis_format(ds->tracker.ttl_s, AXIS_UNIT_S, t, sizeof t);
+                            snprintf(ttl, sizeof ttl, "event tracker TTL %s", t);
+                        } else {
+                            snprintf(ttl, sizeof ttl, "no event tracker TTL");
+                        }
+                        axis_format(findings_sse_settle_s(ds, wp), AXIS_UNIT_S, settle,
+                                    sizeof settle);
+                        axis_format(findings_growth_window_s(wp), AXIS_UNIT_S, win, sizeof win);
                         snprintf(rc->text, sizeof rc->text,
-                                 "Memory grows at %s under `%s` (%s) although the design "
-                                 "bounds SSE state (channel capacity, event tracker TTL %s): "
-                                 "confirm it over a run longer than those take to fill "
-                                 "(`sustained`, or --full-duration) before treating it as a "
-                                 "leak.",
-                                 v, prof, fmt_growth_window(pr[e->profile], w, sizeof w), ttl);
+                                 "SSE memory grows at %s under `%s` (%s), but SSE state "
+                                 "settles only after about %s (GET streams live %s on "
+                                 "average; %s), at least half the %s fit "
+                                 "window: it is still filling toward its bound. Confirm over "
+                                 "a run several times longer (`sustained`, or "
+                                 "--full-duration) before treating it as a leak.",
+                                 v, prof, w, settle, life, ttl, win);
                     } else {
                         snprintf(rc->text, sizeof rc->text,
-                                 "Evict SSE state by time and bound per-stream queues: memory "
-                                 "grows at %s under `%s` (%s).",
-                                 v, prof, fmt_growth_window(pr[e->profile], w, sizeof w));
+                                 "Evict SSE state by time and bound per-stream queues: SSE "
+                                 "memory (streams, event trackers, queued events) grows at %s "
+                                 "under `%s` (%s).",
+                                 v, prof, w);
                     }
                     break;
                 }

@@ -135,6 +135,10 @@ enum findings_cause {
     FCAUSE_POOL_CHURN,      /* a capped shared pool, yet its connections churn into
                                TIME_WAIT towards the port limit */
     FCAUSE_POOL_NO_TIMEOUT, /* acquires wait past the SLO with no acquire timeout */
+    /* FQ_SSE_LEAKS */
+    FCAUSE_SSE_FILLING,     /* SSE memory grows, but the design bounds SSE state and it
+                               settles (findings_sse_settle_s) only after half the fit window
+                               or more: the fill, not yet a leak; run longer */
 };
 
 struct findings_evidence {
@@ -162,6 +166,19 @@ extern const char *const findings_cause_text[];
 void findings_answer_all(const struct design *d, const struct profile *const *profiles,
                          const struct exp_summary *const *s, size_t n_profiles,
                          struct findings_answer out[FQ_N]);
+
+/* How long SSE state takes to settle under profile pf once the streams are
+ * open, when design d bounds it: the longer of the profile's mean GET stream
+ * lifetime (the live streams, and all a per-stream tracker and channel hold,
+ * go with their stream) and the tracker TTL when finite.  INFINITY when SSE
+ * state can outlive its stream with no time bound: trackers retained after
+ * close, or per-session trackers with no TTL.  The SSE-leak question calls
+ * growth "still filling" when this is at least half the window
+ * sse_memory_growth_bytes_per_s is fitted over (findings_sse_filling). */
+double findings_sse_settle_s(const struct design *d, const struct profile *pf);
+/* The fit window of the growth metrics under pf: from profile_growth_from_s to the end. */
+double findings_growth_window_s(const struct profile *pf);
+bool findings_sse_filling(const struct design *d, const struct profile *pf);
 
 /* True when every enabled spawn site is bounded, or a global cap exists. */
 bool findings_spawn_bounded(const struct design *d);

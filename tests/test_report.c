@@ -546,6 +546,21 @@ static void test_wording(void **state)
              "after the load's last change at 15 s)",
              v, g.n);
     expect_in(md, "one/report.md", want);
+    /* The SSE-leak question reads SSE memory, not the total, and says which
+     * profile and window: the row's first piece of evidence. */
+    key = "\nmemory_table,hardened-capped,high,sse_memory_growth_bytes_per_s,,";
+    row = strstr(csv, key);
+    assert_non_null(row);
+    assert_int_equal(sscanf(row + strlen(key), "%lf,%lf,%lf,%zu", &g.mean, &g.lo, &g.hi, &g.n), 4);
+    g.half = (g.hi - g.lo) / 2.0;
+    axis_format_ci(&g, AXIS_UNIT_BYTES_PER_S, v, sizeof v);
+    snprintf(want, sizeof want,
+             " | `sse_memory_growth_bytes_per_s` = %s (95%% CI, n=%zu) under `high` (fit 15 s-25 "
+             "s, after the load's last change at 15 s); ",
+             v, g.n);
+    expect_in(md, "one/report.md", want);
+    expect_in(md, "one/report.md", "| Memory leaks on long-lived SSE? | ");
+    expect_not_in(md, "one/report.md", "| Memory leaks on long-lived SSE? | problem");
     expect_not_in(md, "one/report.md", "]/s");
     expect_not_in(md, "one/report.md", ")/s");
     free(csv);
@@ -572,6 +587,7 @@ static void zero_summary(struct exp_summary *s)
         s->metric[m] = ci_of(0.0, 0.0);
     }
     s->metric[RM_MEMORY_GROWTH_BYTES_PER_S] = ci_of(NAN, NAN);
+    s->metric[RM_SSE_MEMORY_GROWTH_BYTES_PER_S] = ci_of(NAN, NAN);
     s->n_reps = 8;
 }
 
@@ -638,6 +654,76 @@ static void test_findings_bounded(void **state)
     findings_answer_all(&d, pr, ss, 1, fa);
     assert_int_equal(fa[FQ_SESSIONS].verdict, FV_PROBLEM);
     assert_int_equal(fa[FQ_SESSIONS].cause, FCAUSE_SESS_LEAK);
+}
+
+/* The SSE-leak question reads sse_memory_growth_bytes_per_s, never the
+ * total: 3 MiB/s of request backlog under high with SSE memory level is ok.
+ * SSE memory growing at 28 KiB/s over 5-60 s with streams that live 10 min
+ * (SSE state settles in about a lifetime, far more than half the 55 s window)
+ * is "still filling", a concern; the same growth over 5 min-2 h is a problem,
+ * and so is growth in a design whose trackers outlive their streams (no
+ * bound), however short the window. */
+static void test_findings_sse_leaks(void **state)
+{
+    (void)state;
+    struct design d;
+    bounded_design(&d);
+    d.tracker.scope = TRACKER_PER_STREAM;
+    d.tracker.ttl_s = 60.0;
+    d.tracker.max_ids = 100.0;
+    struct profile p;
+    presets_default_profile(&p);
+    p.mix.get_sse_p = 0.8;
+    p.sse.lifetime_s = sim_dist_exponential(600.0);
+    p.duration_s = 60.0;
+    p.warmup_s = 5.0;
+    p.transient = false;
+    struct exp_summary s;
+    zero_summary(&s);
+    s.metric[RM_MEMORY_GROWTH_BYTES_PER_S] = ci_of(3.0 * 1048576.0, 0.05 * 1048576.0);
+    s.metric[RM_SSE_MEMORY_GROWTH_BYTES_PER_S] = ci_of(50.0, 80.0);
+    const struct profile *pr[] = {&p};
+    const struct exp_summary *ss[] = {&s};
+    struct findings_answer fa[FQ_N];
+    findings_answer_all(&d, pr, ss, 1, fa);
+    assert_int_equal(fa[FQ_SSE_LEAKS].verdict, FV_OK);
+    assert_int_equal(fa[FQ_SSE_LEAKS].ev[0].metric, RM_SSE_MEMORY_GROWTH_BYTES_PER_S);
+
+    s.metric[RM_SSE_MEMORY_GROWTH_BYTES_PER_S] = ci_of(28.0 * 1024.0, 0.6 * 1024.0);
+    assert_true(findings_sse_settle_s(&d, &p) == 600.0);
+    assert_true(findings_growth_window_s(&p) == 55.0);
+    assert_true(findings_sse_filling(&d, &p));
+    findings_answer_all(&d, pr, ss, 1, fa);
+    assert_int_equal(fa[FQ_SSE_LEAKS].verdict, FV_CONCERN);
+    assert_int_equal(fa[FQ_SSE_LEAKS].cause, FCAUSE_SSE_FILLING);
+    assert_true(fa[FQ_SSE_LEAKS].has_mechanism);
+    assert_string_equal(findings_cause_text[FCAUSE_SSE_FILLING],
+                        "still filling toward its bound; run longer");
+
+    /* A window long enough for the fill: the growth is a leak. */
+    p.duration_s = 7200.0;
+    p.warmup_s = 300.0;
+    assert_false(findings_sse_filling(&d, &p));
+    findings_answer_all(&d, pr, ss, 1, fa);
+    assert_int_equal(fa[FQ_SSE_LEAKS].verdict, FV_PROBLEM);
+    assert_int_equal(fa[FQ_SSE_LEAKS].cause, FCAUSE_NONE);
+
+    /* Trackers kept after their stream: no bound to fill toward. */
+    p.duration_s = 60.0;
+    p.warmup_s = 5.0;
+    d.tracker.retained_after_close = true;
+    assert_true(isinf(findings_sse_settle_s(&d, &p)));
+    findings_answer_all(&d, pr, ss, 1, fa);
+    assert_int_equal(fa[FQ_SSE_LEAKS].verdict, FV_PROBLEM);
+    assert_false(fa[FQ_SSE_LEAKS].has_mechanism);
+
+    /* A per-session tracker fills for its TTL when that is longer than a stream. */
+    d.tracker.retained_after_close = false;
+    d.tracker.scope = TRACKER_PER_SESSION;
+    d.tracker.ttl_s = 900.0;
+    assert_true(findings_sse_settle_s(&d, &p) == 900.0);
+    d.tracker.ttl_s = INFINITY;
+    assert_true(isinf(findings_sse_settle_s(&d, &p)));
 }
 
 /* Issue 1 (pool) and 3: per-stream SSE clients outside a capped pool.  The
@@ -722,6 +808,7 @@ int main(void)
         cmocka_unit_test(test_wording),
         cmocka_unit_test(test_bad_flags),
         cmocka_unit_test(test_findings_bounded),
+        cmocka_unit_test(test_findings_sse_leaks),
         cmocka_unit_test(test_findings_pool_scope),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
