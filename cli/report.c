@@ -1647,11 +1647,12 @@ static void method_section(struct report *r, double wall_s)
         /* Only a shortened profile needs the note: high runs its own 25 s. */
         bool scaled = !r->full_duration && pf->duration_s != cell_at(r, 0, p)->own_duration_s;
         char gw[112], gtxt[208];
+        size_t gfrom, gto;
+        profile_growth_windows(pf, pf->warmup_s, pf->duration_s, pf->sample_dt_s, &gfrom, &gto);
         if (pf->transient) {
             snprintf(gtxt, sizeof gtxt, "no memory growth fit (transient)");
-        } else if (floor(pf->duration_s / pf->sample_dt_s + 1e-9) <
-                   ceil(profile_growth_from_s(pf) / pf->sample_dt_s - 1e-9) + 3.0) {
-            /* proxy_collect's test: fewer than three windows to fit */
+        } else if (gfrom + GUARD_SLOPE_MIN_WINDOWS > gto) {
+            /* proxy_collect's windows, too few to fit */
             axis_format(profile_load_settled_s(pf), AXIS_UNIT_S, gw, sizeof gw);
             snprintf(gtxt, sizeof gtxt,
                      "no memory growth fit (the load changes until %s, too near the end)", gw);

@@ -32,7 +32,7 @@ double guard_slope_per_s(const struct sim_tseries *ts, size_t from, size_t to)
     if (to > ts->n) {
         to = ts->n;
     }
-    if (to < from + 3) {
+    if (to < from + GUARD_SLOPE_MIN_WINDOWS) {
         return NAN;
     }
     size_t n = to - from;

@@ -51,8 +51,10 @@ void guard_init(struct guard *g, const struct guard_params *p);
  * mem_series holds window integrals of memory (sim_level series) on a grid of dt_s. */
 bool guard_check(struct guard *g, struct sim *s, double memory_bytes,
                  const struct sim_tseries *mem_series);
+/* The fewest windows a growth slope is fitted over. */
+#define GUARD_SLOPE_MIN_WINDOWS 3
 /* Least-squares slope (per second) of a level series' window means over
- * windows [from, to); NAN with fewer than 3 windows. */
+ * windows [from, to); NAN with fewer than GUARD_SLOPE_MIN_WINDOWS. */
 double guard_slope_per_s(const struct sim_tseries *ts, size_t from, size_t to);
 /* Seconds on the monotonic wall clock, from an arbitrary origin: for the wall
  * budget and the elapsed times commands print, never for simulated time. */

@@ -137,6 +137,11 @@ double profile_load_settled_s(const struct profile *pf);
 /* Where memory_growth_bytes_per_s's fit starts: after the warm-up and after
  * profile_load_settled_s (docs/MODELS.md); it ends with the run. */
 double profile_growth_from_s(const struct profile *pf);
+/* The series windows [*from, *to) the growth fit reads, windows of dt_s:
+ * from the later of warm_s and profile_load_settled_s to end_s.  proxy_collect
+ * passes the replication's own warm-up and end, the report the profile's. */
+void profile_growth_windows(const struct profile *pf, double warm_s, double end_s, double dt_s,
+                            size_t *from, size_t *to);
 
 /* ---- proxy design ---- */
 

@@ -891,9 +891,8 @@ void proxy_collect(struct proxy *px, struct rep_result *out)
     /* The fit starts after the warm-up and after the last change of the
      * offered load (profile_growth_from_s): memory that follows a ramp in
      * clients is the load, not a leak.  Fewer than three windows left: NaN. */
-    double g0 = fmax(t0, profile_load_settled_s(pf));
-    size_t from = (size_t)ceil(g0 / ms->dt_s - 1e-9);
-    size_t to = (size_t)floor(end / ms->dt_s + 1e-9);
+    size_t from, to;
+    profile_growth_windows(pf, t0, end, ms->dt_s, &from, &to);
     /* A steady-state slope; a transient run (a burst and its recovery) has none. */
     m[RM_MEMORY_GROWTH_BYTES_PER_S] = pf->transient ? NAN : guard_slope_per_s(ms, from, to);
     /* The same fit over SSE state alone (streams, event trackers, queued

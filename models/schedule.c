@@ -64,3 +64,11 @@ double profile_growth_from_s(const struct profile *pf)
 {
     return fmax(fmax(pf->warmup_s, 0.0), profile_load_settled_s(pf));
 }
+
+void profile_growth_windows(const struct profile *pf, double warm_s, double end_s, double dt_s,
+                            size_t *from, size_t *to)
+{
+    double g0 = fmax(warm_s, profile_load_settled_s(pf));
+    *from = (size_t)ceil(g0 / dt_s - 1e-9);
+    *to = (size_t)floor(end_s / dt_s + 1e-9);
+}
