@@ -48,13 +48,19 @@ static void fmt_value(double v, const char *unit, char *buf, size_t size)
     snprintf(buf, size, "%.12g%s", v, unit);
 }
 
-static void push(struct vary *v, size_t *cap, double written, const char *unit, double factor)
+/* Room for one more value. */
+static void reserve(struct vary *v, size_t *cap)
 {
     if (v->n == *cap) {
         *cap = *cap ? 2 * *cap : 16;
         v->base = sim_xreallocarray(v->base, *cap, sizeof *v->base);
         v->text = sim_xreallocarray(v->text, *cap, sizeof *v->text);
     }
+}
+
+static void push(struct vary *v, size_t *cap, double written, const char *unit, double factor)
+{
+    reserve(v, cap);
     fmt_value(written, unit, v->text[v->n], VARY_TEXT_MAX);
     /* The base value from the rounded text, so the axis shows what the model ran. */
     v->base[v->n] = strtod(v->text[v->n], NULL) * factor;
@@ -76,11 +82,7 @@ static bool no_limit_word(const char *s, size_t len)
 
 static void push_no_limit(struct vary *v, size_t *cap, const char *word, size_t len)
 {
-    if (v->n == *cap) {
-        *cap = *cap ? 2 * *cap : 16;
-        v->base = sim_xreallocarray(v->base, *cap, sizeof *v->base);
-        v->text = sim_xreallocarray(v->text, *cap, sizeof *v->text);
-    }
+    reserve(v, cap);
     snprintf(v->text[v->n], VARY_TEXT_MAX, "%.*s", (int)len, word);
     v->base[v->n] = INFINITY;
     v->n++;

@@ -144,13 +144,15 @@ int capsearch_slo_parse(const char *flag, const char *text, struct capsearch_slo
         }
         bound += 0.0; /* -0 reads as 0 */
         /* A bound the metric can never meet would only buy a search that ends
-         * in "none": every metric is >= 0 but the memory slope, and those in
+         * in "none": every metric is >= 0 but the growth slopes, and those in
          * unit 1 (fractions) are <= 1. */
-        if (op == CAPSEARCH_LE && bound < 0.0 && m != RM_MEMORY_GROWTH_BYTES_PER_S) {
+        double range_lo, range_hi;
+        results_unit_range(results_metrics[m].unit, &range_lo, &range_hi);
+        if (op == CAPSEARCH_LE && bound < range_lo) {
             return sim_err_set(err, SIM_EINVAL, "%s '%s': %s<=%s can never hold (expected a "
                                "bound >= 0: %s is never negative)", flag, text, mname, tok, mname);
         }
-        if (op == CAPSEARCH_GE && bound > 1.0 && fraction) {
+        if (op == CAPSEARCH_GE && bound > range_hi) {
             return sim_err_set(err, SIM_EINVAL, "%s '%s': %s>=%s can never hold (expected a "
                                "bound <= 1: %s is a fraction)", flag, text, mname, tok, mname);
         }

@@ -4,6 +4,7 @@
 #include "sim/check.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,18 +49,25 @@ void results_rep_fini(struct rep_result *r)
     sim_loghist_fini(&r->latency);
 }
 
+void results_unit_range(const char *unit, double *lo, double *hi)
+{
+    bool slope = strcmp(unit, "B/s") == 0; /* a growth slope: either sign */
+    *lo = slope ? -INFINITY : 0.0;
+    *hi = strcmp(unit, "1") == 0 ? 1.0 : INFINITY;
+}
+
 void results_clip_ci(const char *unit, struct sim_ci *ci)
 {
     /* A t interval over few replications can reach past what the quantity
      * can be ("95.3% [64.4, 126]"); the truncated interval covers at least as
-     * often.  Only a growth slope (B/s) may be negative. */
-    if (isnan(ci->half) || strcmp(unit, "B/s") == 0) {
+     * often. */
+    if (isnan(ci->half)) {
         return;
     }
-    ci->lo = fmax(ci->lo, 0.0);
-    if (strcmp(unit, "1") == 0) {
-        ci->hi = fmin(ci->hi, 1.0);
-    }
+    double lo, hi;
+    results_unit_range(unit, &lo, &hi);
+    ci->lo = fmax(ci->lo, lo);
+    ci->hi = fmin(ci->hi, hi);
 }
 
 void results_summarize(const struct rep_result *reps, size_t n, double conf,

@@ -218,8 +218,11 @@ struct exp_summary {
 };
 
 /* Summarises n replications (same grid) with Student-t CIs at confidence conf. */
-/* Clips a CI's bounds to the range of a quantity of this unit: at least 0,
- * and at most 1 for a share ("1"); a slope ("B/s") keeps both.  The mean and
+/* The values a metric of this unit can take: [0, 1] for a share ("1"), any
+ * for a growth slope ("B/s"), [0, inf) for the rest. */
+void results_unit_range(const char *unit, double *lo, double *hi);
+/* Clips a CI's bounds to results_unit_range: at least 0, and at most 1 for a
+ * share ("1"); a slope ("B/s") keeps both.  The mean and
  * the half-width (the t interval's, for relative-precision targets) stay. */
 void results_clip_ci(const char *unit, struct sim_ci *ci);
 void results_summarize(const struct rep_result *reps, size_t n, double conf,
